@@ -1,0 +1,44 @@
+"""The project's own promises: one dependency list, clean notebooks, the README commands."""
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_installs_the_same_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pip[0].startswith("-e .")
+    assert sorted(pip[1:]) == sorted(project["dependencies"])
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    assert python == "python=3.11" and project["requires-python"] == ">=3.11"
+
+
+def test_source_notebooks_are_clean_and_parameterised():
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        assert re.fullmatch(r"\d\d-[a-z0-9-]+\.ipynb", path.name), path.name
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), path.name
+        params = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(params) == 1, path.name
+        assert nb["cells"][0]["cell_type"] == "markdown"
+        assert not any(re.search(r"^\s*def ", "".join(c["source"]), re.M) for c in code), path.name
+
+
+def test_readme_gives_the_commands_and_ci_runs_the_tests():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make reproduce" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
