@@ -1,17 +1,48 @@
-"""Every phase notebook runs top to bottom on the bundled corpus in a fresh kernel."""
+"""Every phase notebook runs top to bottom on the bundled corpus in a fresh kernel, and
+two reruns give identical bytes for every table and figure."""
 
+import json
 from pathlib import Path
 
-from analysis.reproduce import run_notebooks
+import pytest
+
+from analysis.reproduce import STABLE_DIRS, run_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
 
 
-def test_reproduce_runs_every_notebook(tmp_path):
-    out = tmp_path / "out"
-    executed = run_notebooks(out, corpus=ROOT / "data" / "raw", manifest=ROOT / "data" / "raw" / "manifest.csv")
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    outs = [tmp_path_factory.mktemp(name) / "out" for name in ("run_a", "run_b")]
+    executed = [run_notebooks(out, corpus=RAW, manifest=RAW / "manifest.csv") for out in outs]
+    return outs, executed
+
+
+def test_reproduce_runs_every_notebook(two_runs):
+    (out, _), (executed, _) = two_runs
     assert [p.name for p in executed] == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     assert (out / "corpus" / "documents.parquet").exists()
     for stem in ("01-timeline", "01-cleaning-audit"):
         for suffix in (".pdf", ".svg", ".png", ".csv"):
             assert (out / "figures" / f"{stem}{suffix}").stat().st_size > 0
+
+
+def test_two_reruns_are_byte_identical(two_runs):
+    (a, b), _ = two_runs
+    prov_a = json.loads((a / "provenance.json").read_text(encoding="utf-8"))
+    prov_b = json.loads((b / "provenance.json").read_text(encoding="utf-8"))
+    files = [p for d in STABLE_DIRS if (a / d).exists() for p in (a / d).rglob("*") if p.is_file()]
+    kinds = {p.suffix for p in files}
+    assert {".csv", ".pdf", ".svg", ".png"} <= kinds
+    assert prov_a["outputs"] == prov_b["outputs"]
+    assert len(prov_a["outputs"]) == len(files)
+    assert prov_a["inputs"] == prov_b["inputs"] and "raw/000_f1381030a03496e5.txt" in prov_a["inputs"]
+
+
+def test_each_output_names_its_notebook_and_parameters(two_runs):
+    (a, _), _ = two_runs
+    record = json.loads((a / "provenance" / "01-corpus.json").read_text(encoding="utf-8"))
+    assert record["notebook"] == "01-corpus"
+    assert "CORPUS" in record["parameters"]
+    assert "figures/01-timeline.png" in record["outputs"]

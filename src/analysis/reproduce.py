@@ -12,8 +12,16 @@ Example
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
 import logging
+import platform
+import subprocess
+from importlib import resources
 from pathlib import Path
+
+from analysis.corpus import write_atomic
+from analysis.report import sha256_file
 
 DEFAULT_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -51,4 +59,60 @@ def run_notebooks(out: str | Path, corpus: str | Path, manifest: str | Path | No
         papermill.execute_notebook(str(notebook), str(target), parameters=params, kernel_name="python3",
                                    cwd=str(notebook.parent), progress_bar=False)
         executed.append(target)
+    write_provenance(out, inputs=[Path(corpus)] + ([Path(manifest)] if manifest else []), parameters=params)
     return executed
+
+
+TRACKED_PACKAGES = ("mayor-rhetoric", "kiwipiepy", "kiwipiepy_model", "gensim", "tomotopy", "scikit-learn",
+                    "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "networkx", "koreanize-matplotlib",
+                    "papermill")
+# Executed notebooks carry run times and kernel ids; they are listed but not part of the
+# byte-identical promise, which covers corpus tables, tables, figures and numbers.
+STABLE_DIRS = ("corpus", "tables", "figures", "paper")
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def _hash_tree(path: Path) -> dict[str, str]:
+    """sha256 of a file, or of every file below a folder, keyed by ``name/relative/path``."""
+    if path.is_file():
+        return {path.name: sha256_file(path)}
+    return {f"{path.name}/{p.relative_to(path).as_posix()}": sha256_file(p)
+            for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def write_provenance(out: str | Path, inputs: list[Path], parameters: dict) -> Path:
+    """Write ``OUT/provenance.json``: versions, parameters, git commit, and the sha256 of
+    every input file, every shipped lexicon and every output.
+
+    Example
+    -------
+    >>> write_provenance("output", [Path("data/raw")], {"SEED": 1})  # doctest: +SKIP
+    """
+    out = Path(out)
+    versions = {}
+    for name in TRACKED_PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = ""
+    lexicon_dir = resources.files("analysis") / "lexicons"
+    lexicons = {p.name: sha256_file(p) for p in sorted(Path(str(lexicon_dir)).glob("*")) if p.is_file()}
+    record = {
+        "python": platform.python_version(),
+        "packages": versions,
+        "git_commit": _git_commit(),
+        "parameters": {k: str(v) for k, v in sorted(parameters.items())},
+        "inputs": {k: v for p in inputs for k, v in _hash_tree(Path(p)).items()},
+        "lexicons": lexicons,
+        "outputs": {k: v for d in STABLE_DIRS if (out / d).exists() for k, v in _hash_tree(out / d).items()},
+    }
+    path = out / "provenance.json"
+    text = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return write_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
