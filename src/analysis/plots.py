@@ -58,3 +58,166 @@ def plot_cleaning_audit(audit: pd.DataFrame):
     ax.set_title("정제 규칙별 제거된 줄")
     ax.legend(title="규칙", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
     return fig, data.reset_index()
+
+
+def plot_topic_terms(terms: pd.DataFrame, n: int = 8, ncols: int = 3, labels: dict | None = None):
+    """Top terms of each topic as small multiples of horizontal bars.
+
+    ``terms`` is tidy: ``topic, rank, term, weight`` (as from ``analysis.topics.label_topics``).
+
+    Example
+    -------
+    >>> fig, data = plot_topic_terms(topic_terms, n=8)  # doctest: +SKIP
+    """
+    data = terms[terms["rank"] <= n].sort_values(["topic", "rank"]).reset_index(drop=True)
+    topics = sorted(data.topic.unique())
+    nrows = -(-len(topics) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.0 * ncols, 0.28 * n * nrows + 0.6 * nrows), squeeze=False)
+    for ax, topic in zip(axes.flat, topics):
+        rows = data[data.topic == topic]
+        ax.barh(range(len(rows)), rows.weight, color=f"C{(topic - 1) % 10}")
+        ax.set_yticks(range(len(rows)), rows.term)
+        ax.invert_yaxis()
+        ax.set_title((labels or {}).get(topic, f"토픽 {topic}"), fontsize=10)
+        ax.tick_params(axis="x", labelsize=7)
+    for ax in list(axes.flat)[len(topics):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig, data
+
+
+def plot_metric_panels(table: pd.DataFrame, x: str, metrics: list[str], err: dict | None = None,
+                       titles: dict | None = None):
+    """One small line panel per metric against ``x`` (e.g. a K sweep), with optional error bars.
+
+    ``err`` maps a metric to the column holding its standard deviation.
+
+    Example
+    -------
+    >>> fig, data = plot_metric_panels(summary, "k", ["npmi", "exclusivity", "stability"])  # doctest: +SKIP
+    """
+    metrics = [m for m in metrics if m in table]
+    data = table[[x] + metrics + [c for c in (err or {}).values() if c in table]].sort_values(x).reset_index(drop=True)
+    fig, axes = plt.subplots(1, len(metrics), figsize=(2.6 * len(metrics), 2.4), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics):
+        yerr = data[err[metric]] if err and metric in err and err[metric] in data else None
+        ax.errorbar(data[x], data[metric], yerr=yerr, marker="o", ms=4, capsize=2)
+        ax.set_title((titles or {}).get(metric, metric), fontsize=10)
+        ax.set_xlabel(x)
+        ax.set_xticks(sorted(data[x].unique()))
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig, data
+
+
+def plot_intervals(table: pd.DataFrame, group: str, facet: str, estimate: str = "mean",
+                   low: str = "ci_low", high: str = "ci_high", ncols: int = 3, xlabel: str = "",
+                   facet_labels: dict | None = None):
+    """Point estimates with confidence intervals: one panel per ``facet`` (e.g. topic or
+    frame), one row per ``group`` (e.g. speaker, voice or year).
+
+    Example
+    -------
+    >>> fig, data = plot_intervals(prevalence, group="speaker", facet="topic")  # doctest: +SKIP
+    """
+    data = table[[facet, group, estimate, low, high]].sort_values([facet, group]).reset_index(drop=True)
+    facets = list(dict.fromkeys(data[facet]))
+    groups = sorted(data[group].astype(str).unique())
+    ncols = min(ncols, len(facets))
+    nrows = -(-len(facets) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.9 * ncols, 0.32 * len(groups) * nrows + 0.9 * nrows),
+                             squeeze=False, sharex=True)
+    position = {g: i for i, g in enumerate(groups)}
+    for ax, value in zip(axes.flat, facets):
+        rows = data[data[facet] == value]
+        y = rows[group].astype(str).map(position)
+        ax.errorbar(rows[estimate], y, xerr=[rows[estimate] - rows[low], rows[high] - rows[estimate]],
+                    fmt="o", ms=4, capsize=2)
+        ax.set_yticks(range(len(groups)), groups)
+        ax.set_ylim(len(groups) - 0.5, -0.5)
+        ax.set_title((facet_labels or {}).get(value, str(value)), fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    for ax in list(axes.flat)[len(facets):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel)
+    fig.tight_layout()
+    return fig, data
+
+
+def plot_heatmap(matrix: pd.DataFrame, title: str = "", fmt: str = "{:.1f}", cmap: str = "YlOrRd",
+                 cbar_label: str = ""):
+    """An annotated heatmap of a wide table (rows x columns), e.g. frames by speaker.
+
+    Example
+    -------
+    >>> fig, data = plot_heatmap(per_1000.pivot(index="frame", columns="speaker", values="per_1000"))  # doctest: +SKIP
+    """
+    fig, ax = plt.subplots(figsize=(1.1 * matrix.shape[1] + 2.6, 0.5 * matrix.shape[0] + 1.4))
+    image = ax.imshow(matrix.to_numpy(dtype=float), cmap=cmap, aspect="auto")
+    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=30, ha="right")
+    ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index])
+    top = float(matrix.to_numpy(dtype=float).max()) if matrix.size else 0.0
+    for (i, j), value in pd.DataFrame(matrix.to_numpy(dtype=float)).stack().items():
+        ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8,
+                color="white" if top and value > 0.6 * top else "black")
+    fig.colorbar(image, ax=ax, label=cbar_label, shrink=0.8)
+    ax.set_title(title)
+    ax.spines[:].set_visible(False)
+    return fig, matrix.reset_index()
+
+
+def plot_keyness(table: pd.DataFrame, term: str = "term", effect: str = "log_ratio", n: int = 12,
+                 labels: tuple[str, str] = ("A", "B")):
+    """Diverging bars of the most distinctive terms of two groups, by effect size.
+
+    Example
+    -------
+    >>> fig, data = plot_keyness(keyness, labels=("광주", "대구"))  # doctest: +SKIP
+    """
+    ranked = table.sort_values([effect, term], ascending=[False, True])
+    data = pd.concat([ranked.head(n), ranked[ranked[effect] < 0].tail(n)]).drop_duplicates(term)
+    data = data.sort_values(effect).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(5.5, 0.26 * len(data) + 1.2))
+    colors = ["C0" if v > 0 else "C3" for v in data[effect]]
+    ax.barh(range(len(data)), data[effect], color=colors)
+    ax.set_yticks(range(len(data)), data[term])
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel(f"{effect} (+ {labels[0]} / − {labels[1]})")
+    ax.set_title(f"특징어: {labels[0]} 대 {labels[1]}")
+    return fig, data
+
+
+def plot_network(graph, seed: int, weight: str = "weight", community: str = "community", size: str = "count",
+                 title: str = ""):
+    """Draw a co-occurrence network with Korean labels, colouring communities.
+
+    The layout is seeded, so the figure is the same on every run.
+
+    Example
+    -------
+    >>> fig, data = plot_network(G, seed=1)  # doctest: +SKIP
+    """
+    import networkx as nx
+
+    nodes = sorted(graph.nodes)
+    graph = graph.subgraph(nodes)
+    position = nx.spring_layout(graph, seed=seed, weight=weight, k=1.2 / max(len(nodes), 1) ** 0.5)
+    sizes = [graph.nodes[n].get(size, 1) for n in nodes]
+    top = max(sizes) if sizes else 1
+    colors = [f"C{int(graph.nodes[n].get(community, 0)) % 10}" for n in nodes]
+    fig, ax = plt.subplots(figsize=(7, 6))
+    widths = [0.4 + 2.5 * graph.edges[e].get(weight, 1) / max(
+        (graph.edges[f].get(weight, 1) for f in graph.edges), default=1) for e in sorted(graph.edges)]
+    nx.draw_networkx_edges(graph, position, edgelist=sorted(graph.edges), width=widths, alpha=0.35, ax=ax)
+    nx.draw_networkx_nodes(graph, position, nodelist=nodes, node_size=[80 + 700 * s / top for s in sizes],
+                           node_color=colors, alpha=0.85, ax=ax)
+    labels = nx.draw_networkx_labels(graph, position, font_size=9, font_family=plt.rcParams["font.family"], ax=ax)
+    for text in labels.values():
+        text.set_bbox({"facecolor": "white", "alpha": 0.6, "edgecolor": "none", "pad": 0.5})
+    ax.set_title(title)
+    ax.axis("off")
+    data = pd.DataFrame({"node": nodes, "x": [round(float(position[n][0]), 4) for n in nodes],
+                         "y": [round(float(position[n][1]), 4) for n in nodes],
+                         community: [graph.nodes[n].get(community, 0) for n in nodes], size: sizes})
+    return fig, data
