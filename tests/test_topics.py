@@ -349,3 +349,14 @@ def test_prepare_ldavis_data_matches_model(models):
     assert data["topic_term_dists"].shape == (3, len(data["vocab"]))
     assert len(data["doc_lengths"]) == data["doc_topic_dists"].shape[0]
     assert data["term_frequency"].sum() == data["doc_lengths"].sum()
+
+
+def test_tabulate_new_units_uses_transform_and_flags_unknown(models):
+    model = models["tomotopy"]
+    new = pd.DataFrame({"doc_id": ["x", "y"], "voice": ["quote", "narration"],
+                        "tokens": [["인공지능", "데이터"], ["없는말"]]})
+    table = T.tabulate_doc_topics(model, new, covariates=["voice"], new=True)
+    assert list(table.doc_id) == ["x", "y"] and list(table.voice) == ["quote", "narration"]
+    assert table["empty"].tolist() == [False, True]
+    shares = table[[c for c in table if c.startswith("topic_")]].to_numpy()
+    assert np.allclose(shares, model.transform(new))

@@ -41,6 +41,24 @@ def plot_timeline(documents: pd.DataFrame, date_col: str = "published", who_col:
     return fig, data
 
 
+def plot_stacked_counts(counts: pd.DataFrame, title: str = "", xlabel: str = "", legend_title: str = ""):
+    """Horizontal stacked bars of a wide count table (rows = bars, columns = segments).
+
+    Example
+    -------
+    >>> fig, data = plot_stacked_counts(pd.DataFrame({"quote": [3], "narration": [5]}, index=["000"]))  # doctest: +SKIP
+    """
+    data = counts[sorted(counts.columns)]
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.5))
+    data.plot.barh(stacked=True, ax=ax, width=0.7, colormap="tab20" if data.shape[1] > 2 else "Paired")
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(data.index.name or "")
+    ax.set_title(title)
+    ax.legend(title=legend_title, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    return fig, data.reset_index()
+
+
 def plot_cleaning_audit(audit: pd.DataFrame):
     """Lines removed per cleaning rule per document, as stacked horizontal bars.
 
@@ -48,16 +66,8 @@ def plot_cleaning_audit(audit: pd.DataFrame):
     -------
     >>> fig, data = plot_cleaning_audit(corpus.audit)  # doctest: +SKIP
     """
-    data = audit.groupby(["doc_id", "rule"]).size().unstack(fill_value=0).sort_index()
-    data = data[sorted(data.columns)]
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.5))
-    data.plot.barh(stacked=True, ax=ax, width=0.7, colormap="tab20")
-    ax.invert_yaxis()
-    ax.set_xlabel("제거된 줄 수")
-    ax.set_ylabel("doc_id")
-    ax.set_title("정제 규칙별 제거된 줄")
-    ax.legend(title="규칙", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
-    return fig, data.reset_index()
+    counts = audit.groupby(["doc_id", "rule"]).size().unstack(fill_value=0).sort_index()
+    return plot_stacked_counts(counts, title="정제 규칙별 제거된 줄", xlabel="제거된 줄 수", legend_title="규칙")
 
 
 def plot_topic_terms(terms: pd.DataFrame, n: int = 8, ncols: int = 3, labels: dict | None = None):
@@ -137,10 +147,12 @@ def plot_intervals(table: pd.DataFrame, group: str, facet: str, estimate: str = 
         ax.set_ylim(len(groups) - 0.5, -0.5)
         ax.set_title((facet_labels or {}).get(value, str(value)), fontsize=10)
         ax.grid(axis="x", alpha=0.3)
+        # Every panel keeps its tick labels: with a partly empty last row, the panels
+        # above the empty slots are the bottom of their column.
+        ax.tick_params(labelbottom=True)
+        ax.set_xlabel(xlabel)
     for ax in list(axes.flat)[len(facets):]:
         ax.set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel(xlabel)
     fig.tight_layout()
     return fig, data
 

@@ -627,11 +627,14 @@ def _id_frame(units: pd.DataFrame | None, n_units: int) -> pd.DataFrame:
     return units[columns].reset_index(drop=True)
 
 
-def tabulate_doc_topics(model, units: pd.DataFrame | None = None, covariates: Sequence[str] = ()) -> pd.DataFrame:
+def tabulate_doc_topics(model, units: pd.DataFrame | None = None, covariates: Sequence[str] = (),
+                        new: bool = False) -> pd.DataFrame:
     """One row per unit: id columns, covariates, ``empty``, ``topic_1..topic_K``.
 
-    ``units`` must be the table the model was fitted on (same rows, same
-    order).  The result feeds ``estimate_prevalence``.
+    With ``new=False`` (default) ``units`` must be the table the model was fitted on
+    (same rows, same order). With ``new=True`` the units are other ones (e.g. sentences
+    of a paragraph model) and their shares come from ``model.transform``; units without
+    a known term are flagged ``empty``. The result feeds ``estimate_prevalence``.
 
     Example
     -------
@@ -640,11 +643,16 @@ def tabulate_doc_topics(model, units: pd.DataFrame | None = None, covariates: Se
     ['doc_id', 'sent_id', 'speaker', 'year']
     """
     _check_fitted(model)
-    table = _id_frame(units, model.doc_topic_.shape[0])
+    if new:
+        empty = model._prepare_new(units)[2]
+        doc_topic = model.transform(units)
+    else:
+        empty, doc_topic = model.empty_, model.doc_topic_
+    table = _id_frame(units, doc_topic.shape[0])
     for column in covariates:
         table[column] = units[column].to_numpy()
-    table["empty"] = model.empty_
-    shares = pd.DataFrame(model.doc_topic_, columns=[f"topic_{k + 1}" for k in range(model.doc_topic_.shape[1])])
+    table["empty"] = empty
+    shares = pd.DataFrame(doc_topic, columns=[f"topic_{k + 1}" for k in range(doc_topic.shape[1])])
     return pd.concat([table, shares], axis=1)
 
 
