@@ -2,6 +2,7 @@
 
 import unicodedata
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -51,7 +52,8 @@ def test_every_input_is_accounted_for(tmp_path):
     _write(src, "binary.txt", b"\x00\x01\x02\xff")
     _write(src, "english.txt", "Only English text here.\nNothing Korean at all.")
     _write(src, "nobody.txt", "광고\n공유\n")
-    corpus = load_corpus([src])
+    # a.txt and b.txt hold the same page; duplicate merging is tested on its own below.
+    corpus = load_corpus([src], dedup=False)
     report = corpus.report.set_index("source")
     assert len(report) == 6
     assert report.loc["a.txt", "status"] == "included"
@@ -71,7 +73,7 @@ def test_manifest_rows_and_files_that_do_not_match(tmp_path):
     _write(src, "unlisted.txt", PAGE)
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("doc_id,file,speaker\n007,listed.txt,이용섭\n008,missing.txt,강기정\n", encoding="utf-8")
-    corpus = load_corpus([src], manifest=manifest)
+    corpus = load_corpus([src], manifest=manifest, dedup=False)  # the two pages are identical
     report = corpus.report.set_index("doc_id")
     assert report.loc["007", "status"] == "included"
     assert report.loc["unlisted", "status"] == "included"
@@ -117,3 +119,85 @@ def test_corpus_command_writes_three_tables(tmp_path, capsys):
 def test_corpus_command_reports_a_missing_source(tmp_path, capsys):
     assert main(["corpus", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
     assert "no such file or folder" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- duplicates
+
+WIRE = ["이용섭 광주시장은 3일 간부회의에서 \"광주를 인공지능 중심도시로 만들어 일본을 뛰어넘겠다\"고 말했다.",
+        "이 시장은 \"위기는 곧 기회\"라며 \"4차 산업혁명의 파도를 우리가 먼저 타야 한다\"고 강조했다.",
+        "시는 올해 인공지능 집적단지 조성에 1천억 원을 투입하고 데이터센터 착공을 서두를 계획이다.",
+        "또 지역 대학과 함께 인공지능 인재 5천 명을 길러 기업 유치에 나선다는 구상을 내놓았다."]
+
+
+def _rows(tmp_path, rows, name="rows.csv"):
+    path = tmp_path / name
+    pd.DataFrame(rows, columns=["doc_id", "published", "text"]).to_csv(path, index=False)
+    return path
+
+
+def test_syndicated_copies_merge_into_the_earliest_then_smallest_id(tmp_path):
+    edited = WIRE[:3] + ["또 지역 대학과 함께 인공지능 인재 5천 명을 길러 기업을 유치하겠다는 구상을 밝혔다."]
+    path = _rows(tmp_path, [
+        ["n-10", "2021-03-04", "\n".join(WIRE)],
+        ["n-9", "2021-03-03", "\n".join(edited)],  # earliest: canonical
+        ["n-2", "작년", "  ".join(WIRE)],  # undated copy with other spacing
+        ["n-3", "2021-03-04", "대구시는 로봇 산업 클러스터에 2천억 원을 투자한다고 밝혔다."],
+    ])
+    corpus = load_corpus([path])
+    report = corpus.report.set_index("doc_id")
+    assert report.status.to_dict() == {"n-10": "merged", "n-9": "included", "n-2": "merged", "n-3": "included"}
+    # Every copy points at the canonical one itself, never at another copy.
+    assert report.loc[["n-10", "n-2"], "duplicate_of"].tolist() == ["n-9", "n-9"]
+    assert report.loc["n-10", "reason"] == "near duplicate of n-9"
+    assert report.loc["n-2", "reason"] == "near duplicate of n-9; unparseable date '작년': published left empty"
+    assert 0.8 <= report.loc["n-10", "similarity"] == report.loc["n-2", "similarity"] < 1  # spacing is ignored
+    assert report.loc["n-9", "reason"] == "canonical copy for 2 duplicate(s)"
+    assert sorted(corpus.documents.doc_id) == ["n-3", "n-9"]
+
+
+def test_dedup_threshold_and_no_dedup(tmp_path):
+    edited = WIRE[:3] + ["또 지역 대학과 함께 인공지능 인재 5천 명을 길러 기업을 유치하겠다는 구상을 밝혔다."]
+    path = _rows(tmp_path, [["a", "2021-03-03", "\n".join(WIRE)], ["b", "2021-03-04", "\n".join(edited)]])
+    similarity = load_corpus([path]).report.similarity[1]
+    assert 0.8 <= similarity < 0.9
+    assert load_corpus([path], dedup_threshold=0.9).report.status.eq("included").all()
+    assert load_corpus([path], dedup=False).report.status.eq("included").all()
+    with pytest.raises(CorpusError, match="threshold"):
+        load_corpus([path], dedup_threshold=1.5)
+
+
+def test_duplicates_do_not_depend_on_input_order(tmp_path):
+    from analysis.dedup import find_duplicates
+
+    rng = np.random.default_rng(0)
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(40)],
+                         "published": [f"2021-03-{1 + i % 5:02d}" for i in range(40)],
+                         "text": ["\n".join(WIRE[: 2 + i % 3]) + f" 번호 {i % 4}" for i in range(40)]})
+    first = find_duplicates(docs)
+    assert len(first) > 10
+    for _ in range(3):
+        shuffled = docs.iloc[rng.permutation(len(docs))].reset_index(drop=True)
+        pd.testing.assert_frame_equal(find_duplicates(shuffled), first)
+
+
+def test_dedup_finds_planted_copies_among_thousands():
+    from analysis.dedup import find_duplicates
+
+    rng = np.random.default_rng(1)
+    syllables = np.array(list("가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허고노도로모보소오조초"))
+    texts = ["".join(rng.choice(syllables, 400)) for _ in range(3000)]
+    copies = {f"c{i}": texts[i * 10][:380] + "끝" * 20 for i in range(200)}  # near copies of every 10th
+    docs = pd.DataFrame({"doc_id": [f"o{i}" for i in range(3000)] + list(copies),
+                         "text": texts + list(copies.values()),
+                         "published": ["2021-01-01"] * 3000 + ["2021-01-02"] * 200})
+    found = find_duplicates(docs).set_index("doc_id")
+    assert found.duplicate_of.to_dict() == {f"c{i}": f"o{i * 10}" for i in range(200)}
+
+
+def test_corpus_command_prints_duplicates_and_honours_no_dedup(tmp_path, capsys):
+    path = _rows(tmp_path, [["a", "2021-03-03", "\n".join(WIRE)], ["b", "2021-03-04", "\n".join(WIRE)]])
+    assert main(["corpus", str(path), "--out", str(tmp_path / "o1")]) == 0
+    assert "2 inputs: 1 included, 0 excluded, 1 merged" in capsys.readouterr().out
+    assert main(["corpus", str(path), "--no-dedup", "--out", str(tmp_path / "o2")]) == 0
+    out = capsys.readouterr().out
+    assert "2 inputs: 2 included, 0 excluded, 0 merged" in out and "not searched (--no-dedup)" in out

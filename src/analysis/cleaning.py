@@ -24,6 +24,7 @@ Example
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -195,7 +196,7 @@ def clean_page(raw: str) -> CleanResult:
         if not title:
             title = text
             removed.append((i + 1, line, "title"))
-            seen.append(text)
+            seen.append(text)  # the only entry so far, so the list stays sorted
             continue
         prefix = _BYLINE_PREFIX.match(text)
         if prefix and prefix.end() < len(text):
@@ -203,10 +204,14 @@ def clean_page(raw: str) -> CleanResult:
             text = text[prefix.end():].strip()
         # A repeat of the title or of an earlier paragraph, or a truncated copy of one
         # (teasers cut an earlier paragraph short), keeps only its first occurrence.
-        if any(text == s or (len(text) >= 30 and s.startswith(text)) for s in seen):
+        # ``seen`` stays sorted, so the one line that could start with ``text`` is the
+        # first at or after it: a bisect, not a scan of every earlier line.
+        at = bisect.bisect_left(seen, text)
+        follower = seen[at] if at < len(seen) else ""
+        if follower == text or (len(text) >= 30 and follower.startswith(text)):
             removed.append((i + 1, line, "repeated_title" if text == title else "duplicate"))
             continue
-        seen.append(text)
+        bisect.insort(seen, text)
         kept.append((i, text))
 
     paragraphs: list[str] = []

@@ -3,14 +3,21 @@
 A corpus is three tables:
 
 - ``documents``: one row per included document (``doc_id``, ``title``, ``text`` = the
-  cleaned body with one paragraph per line, manifest metadata, ``source``, ``encoding``);
-- ``audit``: every line the cleaner removed (``doc_id``, ``line``, ``text``, ``rule``);
-- ``report``: one row per input (``source``, ``doc_id``, ``status``, ``reason``, ...),
-  so that the number of inputs always equals included + excluded.
+  body with one paragraph per line, metadata such as ``published`` (ISO date) and
+  ``speaker``, ``source``, ``encoding``);
+- ``audit``: every line the page cleaner removed (``doc_id``, ``line``, ``text``, ``rule``);
+- ``report``: one row per input (a page file or a table row: ``source``, ``doc_id``,
+  ``status``, ``reason``, ...), so that inputs = included + excluded + merged.
 
-Text is decoded with a fixed cascade that holds on short Korean text (BOM, strict UTF-8,
-strict CP949, then charset-normalizer) and normalised to NFC, because NFD Hangul from
-macOS silently breaks regular expressions and the morphological analyser.
+The stage runs in four steps. Importers (:mod:`analysis.importers`) turn folders of
+pages and tables into records, decoding bytes (BOM, UTF-8, CP949, then
+charset-normalizer) and normalising to NFC. Each record is then judged: unreadable,
+empty, without Hangul or with an id already taken means *excluded*, with the reason.
+The text of the others is cleaned: scraped pages go through the page cleaner
+(:func:`analysis.cleaning.clean_page`), table rows (already article bodies) only have
+their lines tidied, unless ``clean`` says otherwise. Finally exact and near duplicates
+(:mod:`analysis.dedup`) are *merged* into one canonical copy, recorded with
+``duplicate_of`` and ``similarity``.
 
 Example
 -------
@@ -21,6 +28,7 @@ Example
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -32,16 +40,19 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.cleaning import clean_page
+from analysis.dedup import DEDUP_THRESHOLD, find_duplicates
+from analysis.importers import (MAX_BYTES, Columns, CorpusError, Record, decode_bytes, normalise_text, parse_date,
+                                read_source)
 
-REPORT_COLUMNS = ["source", "doc_id", "status", "reason", "encoding", "n_chars_raw", "n_chars_clean", "n_lines_removed"]
+REPORT_COLUMNS = ["source", "doc_id", "status", "reason", "format", "encoding", "published", "n_chars_raw",
+                  "n_chars_clean", "n_lines_removed", "duplicate_of", "similarity"]
 AUDIT_COLUMNS = ["doc_id", "line", "text", "rule"]
+MAX_MB = MAX_BYTES / 1e6
 _HANGUL = re.compile(r"[가-힣]")
-# Zero-width and byte-order characters become tokens in Kiwi; NBSP breaks splitting.
-_INVISIBLE = str.maketrans({"\ufeff": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\xa0": " "})
 
-
-class CorpusError(ValueError):
-    """An input that cannot be read at all (as opposed to one that is excluded)."""
+__all__ = ["AUDIT_COLUMNS", "REPORT_COLUMNS", "Columns", "Corpus", "CorpusError", "decode_bytes", "load_corpus",
+           "normalise_text", "read_manifest", "read_text_file", "tidy_text", "write_atomic", "write_corpus",
+           "write_table", "write_tables"]
 
 
 @dataclass(frozen=True)
@@ -53,55 +64,6 @@ class Corpus:
     report: pd.DataFrame
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode raw bytes to NFC text and name the encoding that worked.
-
-    Raises :class:`CorpusError` for binary data or bytes no Korean encoding decodes.
-
-    Example
-    -------
-    >>> decode_bytes("광주".encode("cp949"))
-    ('광주', 'cp949')
-    >>> decode_bytes("\\ufeff광주".encode("utf-8"))
-    ('광주', 'utf-8-sig')
-    """
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-8-sig" if data.startswith(b"\xef") else "utf-16"
-        try:
-            text = data.decode(encoding, errors="strict")
-        except UnicodeDecodeError as error:
-            raise CorpusError(f"invalid {encoding} after its byte-order mark: {error.reason}") from None
-    elif b"\x00" in data:
-        raise CorpusError("binary file (contains NUL bytes)")
-    else:
-        text = encoding = None
-        for candidate in ("utf-8", "cp949"):
-            try:
-                text, encoding = data.decode(candidate, errors="strict"), candidate
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None:
-            from charset_normalizer import from_bytes
-
-            best = from_bytes(data).best()
-            if best is None:
-                raise CorpusError("undetectable encoding")
-            text, encoding = str(best), best.encoding
-    return normalise_text(text), encoding
-
-
-def normalise_text(text: str) -> str:
-    """NFC-normalise and drop invisible characters that confuse tokenisers.
-
-    Example
-    -------
-    >>> normalise_text(unicodedata.normalize("NFD", "한국\\u200b어")) == "한국어"
-    True
-    """
-    return unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-
-
 def read_text_file(path: str | Path) -> tuple[str, str]:
     """Read one file with :func:`decode_bytes`; returns ``(text, encoding)``."""
     return decode_bytes(Path(path).read_bytes())
@@ -110,122 +72,232 @@ def read_text_file(path: str | Path) -> tuple[str, str]:
 def read_manifest(path: str | Path) -> pd.DataFrame:
     """Read a manifest CSV with at least ``doc_id`` and ``file``; every column as text.
 
+    Any encoding :func:`decode_bytes` detects is accepted (Excel saves CSV as CP949).
     Ids such as ``000`` or ``01100201.20210303093000002`` must stay text, never numbers.
+
+    Example
+    -------
+    >>> read_manifest("data/raw/manifest.csv").doc_id.iloc[0]  # doctest: +SKIP
+    '000'
     """
-    manifest = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    text, _ = read_text_file(path)
+    manifest = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    manifest.columns = [c.strip() for c in manifest.columns]
     missing = {"doc_id", "file"} - set(manifest.columns)
     if missing:
         raise CorpusError(f"{path}: manifest lacks column(s) {sorted(missing)}")
     duplicated = manifest.loc[manifest.doc_id.duplicated(), "doc_id"].tolist()
     if duplicated:
         raise CorpusError(f"{path}: duplicate doc_id in manifest: {duplicated}")
-    manifest["file"] = manifest["file"].map(lambda f: unicodedata.normalize("NFC", f))
+    manifest["file"] = manifest["file"].map(lambda f: unicodedata.normalize("NFC", f.strip()))
     return manifest
 
 
-def _list_files(sources: Iterable[str | Path]) -> list[tuple[Path, str]]:
-    """``(path, label)`` pairs; the label is relative to the source folder, so reports
-    do not depend on where the corpus sits on disk."""
-    files: dict[Path, str] = {}
-    for source in sources:
-        source = Path(source)
-        if source.is_dir():
-            for p in source.rglob("*.txt"):
-                if p.is_file():
-                    files[p] = p.relative_to(source).as_posix()
-        elif source.is_file():
-            files[source] = source.name
-        else:
-            raise CorpusError(f"{source}: no such file or folder")
-    return sorted(files.items(), key=lambda item: (item[1], item[0].as_posix()))
-
-
-def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = None) -> Corpus:
-    """Read, decode, clean and account for every .txt page under ``sources``.
-
-    Without a manifest, ``doc_id`` is the file name without extension. With one, its
-    row (matched on the file name) gives ``doc_id`` and metadata; files without a row
-    are still included under their file stem, and rows whose file is absent are
-    reported as excluded.
+def tidy_text(text: str) -> str:
+    """The light path for article bodies from tables: one paragraph per line, white
+    space collapsed, blank lines dropped; nothing else is removed.
 
     Example
     -------
-    >>> corpus = load_corpus(["data/raw"], manifest="data/raw/manifest.csv")  # doctest: +SKIP
+    >>> tidy_text("\\n\\n첫  문단\\r\\n\\n  둘째 문단 ")
+    '첫 문단\\n둘째 문단'
+    """
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _attach_manifest(records: list[Record], manifest: pd.DataFrame) -> list[Record]:
+    """Give page records their manifest row (matched on file name, or on the path
+    relative to the source folder) and add a record for every row whose file is absent."""
+    rows = {row["file"]: row for row in manifest.to_dict("records")}
+    used: set[str] = set()
+    for record in records:
+        if record.kind != "page":
+            continue
+        key = record.source if record.source in rows else record.source.rsplit("/", 1)[-1]
+        row = rows.get(key)
+        if row is None:
+            record.notes.append("no manifest row: metadata left empty")
+            continue
+        used.add(key)
+        record.doc_id = row["doc_id"]
+        record.title = row.get("title", "")
+        record.meta = {k: v for k, v in row.items() if k not in ("doc_id", "file", "title")}
+    missing = [Record(source=f, doc_id=row["doc_id"], format=Path(f).suffix.lower().lstrip("."),
+                      error="listed in manifest but file not found") for f, row in rows.items() if f not in used]
+    return records + missing
+
+
+def _judge(record: Record, seen_ids: dict[str, str], clean: bool | None) -> tuple[dict, dict | None,
+                                                                                  pd.DataFrame | None]:
+    """Decide one record: its report row, and its document and audit when included."""
+    row = {"source": record.source, "doc_id": record.doc_id, "status": "excluded", "reason": record.error,
+           "format": record.format, "encoding": record.encoding, "published": "",
+           "n_chars_raw": len(record.text), "n_chars_clean": 0, "n_lines_removed": 0, "duplicate_of": "",
+           "similarity": float("nan")}
+    nothing = (row, None, None)
+    if record.error:
+        return nothing
+    if not record.text.strip():
+        row["reason"] = "empty file" if record.kind == "page" else "empty text"
+        return nothing
+    if not _HANGUL.search(record.text):
+        row["reason"] = "no Korean text"
+        return nothing
+    if record.doc_id in seen_ids:
+        row["reason"] = f"duplicate doc_id (first seen in {seen_ids[record.doc_id]})"
+        return nothing
+    notes = list(record.notes)
+    meta = dict(record.meta)
+    raw_date = meta.pop("published", "")
+    try:
+        row["published"] = parse_date(raw_date)
+    except ValueError as error:
+        notes.append(f"{error}: published left empty")
+    if (record.kind == "page") if clean is None else clean:
+        # Cleaning a table cell treats it as a whole scraped page, headline included.
+        cleaned = clean_page(record.text)
+        title, body, removed = record.title or cleaned.title, cleaned.body, cleaned.removed
+    else:
+        title, body, removed = record.title, tidy_text(record.text), None
+    if not body:
+        row["reason"] = "no article text left after cleaning"
+        return nothing
+    seen_ids[record.doc_id] = record.source
+    row.update(status="included", reason="; ".join(notes), n_chars_clean=len(body),
+               n_lines_removed=0 if removed is None else len(removed))
+    doc = {"doc_id": record.doc_id, "title": title, "text": body, **meta, "published": row["published"]}
+    if raw_date or "published" in record.meta:
+        doc["published_raw"] = raw_date
+    doc.update(source=record.source, encoding=record.encoding, n_chars_raw=len(record.text))
+    audit = None if removed is None or removed.empty else removed.assign(doc_id=record.doc_id)
+    return row, doc, audit
+
+
+def _merge_duplicates(report: pd.DataFrame, docs: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Mark duplicates as merged in the report; returns the duplicates found."""
+    duplicates = find_duplicates(docs[["doc_id", "text", "published"]], threshold)
+    if duplicates.empty:
+        return duplicates
+    included = report.status.eq("included")
+    position = pd.Series(report.index[included], index=report.loc[included, "doc_id"])
+    where = position[duplicates.doc_id].to_numpy()
+    exact = duplicates.similarity.eq(1.0).to_numpy()
+    report.loc[where, "status"] = "merged"
+    report.loc[where, "duplicate_of"] = duplicates.duplicate_of.to_numpy()
+    report.loc[where, "similarity"] = duplicates.similarity.to_numpy()
+    # Notes from reading (an unreadable date, say) stay after the duplicate's reason.
+    report.loc[where, "reason"] = [f"{'exact' if e else 'near'} duplicate of {c}" + (f"; {r}" if r else "")
+                                   for e, c, r in zip(exact, duplicates.duplicate_of, report.loc[where, "reason"])]
+    sizes = duplicates.duplicate_of.value_counts()
+    canon = position[sizes.index].to_numpy()
+    notes = [f"canonical copy for {n} duplicate(s)" for n in sizes]
+    report.loc[canon, "reason"] = [f"{r}; {n}" if r else n for r, n in zip(report.loc[canon, "reason"], notes)]
+    return duplicates
+
+
+def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = None, *,
+                columns: Columns | None = None, clean: bool | None = None, dedup: bool = True,
+                dedup_threshold: float = DEDUP_THRESHOLD, max_mb: float = MAX_MB) -> Corpus:
+    """Read, decode, clean, deduplicate and account for every input under ``sources``.
+
+    ``sources`` are folders of pages (``.txt``/``.html``, recursively), single pages,
+    or tables (``.csv``, ``.tsv``, ``.jsonl``, ``.parquet``, ``.xlsx``; BigKinds
+    exports are recognised). ``columns`` maps table columns; ``clean`` forces the page
+    cleaner on (True) or off (False) for every input, by default pages are cleaned and
+    table rows only tidied; ``dedup`` merges duplicates at ``dedup_threshold`` (Jaccard
+    of character shingles); a page file or text cell over ``max_mb`` is excluded.
+
+    Without a manifest, a page's ``doc_id`` is its file name without extension. With
+    one, its row (matched on the file name) gives ``doc_id`` and metadata; pages
+    without a row are still included under their file stem, and rows whose file is
+    absent are reported as excluded.
+
+    Example
+    -------
+    >>> corpus = load_corpus(["speeches.parquet"], columns=Columns(text="speech_text"))  # doctest: +SKIP
     >>> list(corpus.documents.columns[:3])  # doctest: +SKIP
     ['doc_id', 'title', 'text']
     """
-    meta = read_manifest(manifest) if manifest is not None else None
-    by_file = {} if meta is None else {row["file"]: row for row in meta.to_dict("records")}
-    documents, audits, report = [], [], []
+    if dedup and not 0 < dedup_threshold <= 1:
+        raise CorpusError(f"dedup threshold must be in (0, 1], got {dedup_threshold}")
+    max_bytes = int(max_mb * 1e6)
+    sources = list(sources)
+    for source in sources:
+        if not Path(source).exists():
+            raise CorpusError(f"{source}: no such file or folder")
+    records = [record for source in sources for record in read_source(source, columns, max_bytes)]
+    if manifest is not None:
+        records = _attach_manifest(records, read_manifest(manifest))
+    rows, documents, audits = [], [], []
     seen_ids: dict[str, str] = {}
-    seen_files: set[str] = set()
-    for path, label in _list_files(sources):
-        name = unicodedata.normalize("NFC", path.name)
-        row = {"source": unicodedata.normalize("NFC", label), "doc_id": "", "status": "excluded", "reason": "",
-               "encoding": "", "n_chars_raw": 0, "n_chars_clean": 0, "n_lines_removed": 0}
-        report.append(row)
-        meta_row = by_file.get(name)
-        if meta_row is not None:
-            seen_files.add(name)
-        doc_id = meta_row["doc_id"] if meta_row is not None else unicodedata.normalize("NFC", path.stem)
-        row["doc_id"] = doc_id
-        try:
-            raw, row["encoding"] = read_text_file(path)
-        except CorpusError as error:
-            row["reason"] = str(error)
-            continue
-        row["n_chars_raw"] = len(raw)
-        if not raw.strip():
-            row["reason"] = "empty file"
-            continue
-        if not _HANGUL.search(raw):
-            row["reason"] = "no Korean text"
-            continue
-        if doc_id in seen_ids:
-            row["reason"] = f"duplicate doc_id (first seen in {seen_ids[doc_id]})"
-            continue
-        cleaned = clean_page(raw)
-        if not cleaned.body:
-            row["reason"] = "no article text left after cleaning"
-            continue
-        seen_ids[doc_id] = row["source"]
-        row.update(status="included", n_chars_clean=len(cleaned.body), n_lines_removed=len(cleaned.removed))
-        if meta is not None and meta_row is None:
-            row["reason"] = "no manifest row: metadata left empty"
-        doc = {"doc_id": doc_id, "title": cleaned.title, "text": cleaned.body}
-        if meta_row is not None:
-            doc.update({k: v for k, v in meta_row.items() if k not in ("doc_id", "file")})
-            doc["title"] = meta_row.get("title") or cleaned.title
-        doc.update(source=row["source"], encoding=row["encoding"], n_chars_raw=len(raw))
-        documents.append(doc)
-        audits.append(cleaned.removed.assign(doc_id=doc_id))
-    if meta is not None:
-        for file_name, meta_row in by_file.items():
-            if file_name not in seen_files:
-                report.append({"source": file_name, "doc_id": meta_row["doc_id"], "status": "excluded",
-                               "reason": "listed in manifest but file not found", "encoding": "",
-                               "n_chars_raw": 0, "n_chars_clean": 0, "n_lines_removed": 0})
-    docs = pd.DataFrame(documents)
-    if docs.empty:
-        docs = pd.DataFrame(columns=["doc_id", "title", "text", "source", "encoding", "n_chars_raw"])
+    for record in records:
+        row, doc, audit = _judge(record, seen_ids, clean)
+        rows.append(row)
+        if doc is not None:
+            documents.append(doc)
+        if audit is not None:
+            audits.append(audit)
+    report = pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"similarity": float})
+    docs = pd.DataFrame(documents) if documents else pd.DataFrame(
+        columns=["doc_id", "title", "text", "published", "source", "encoding", "n_chars_raw"])
     docs = docs.fillna("")
+    if dedup and len(docs) > 1:
+        merged = set(_merge_duplicates(report, docs, dedup_threshold).doc_id)
+        docs = docs[~docs.doc_id.isin(merged)]
+        audits = [a for a in audits if a.doc_id.iloc[0] not in merged]
     audit = pd.concat(audits, ignore_index=True)[AUDIT_COLUMNS] if audits else pd.DataFrame(columns=AUDIT_COLUMNS)
-    return Corpus(documents=docs.reset_index(drop=True), audit=audit, report=pd.DataFrame(report, columns=REPORT_COLUMNS))
+    return Corpus(documents=docs.reset_index(drop=True), audit=audit, report=report)
 
 
 def write_atomic(path: str | Path, write) -> Path:
-    """Call ``write(tmp_path)`` then rename onto ``path``, so a failed run leaves old files intact."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    """Call ``write(tmp_path)`` then rename onto ``path``, so a failed run leaves old files intact.
+
+    Example
+    -------
+    >>> write_atomic("/tmp/x.txt", lambda tmp: Path(tmp).write_text("ok"))  # doctest: +SKIP
+    PosixPath('/tmp/x.txt')
+    """
+    return write_tables_with({Path(path): write})[Path(path)]
+
+
+def write_tables_with(writers: dict[Path, object]) -> dict[Path, Path]:
+    """Run every ``write(tmp_path)`` first and rename only when all have succeeded.
+
+    Outputs belong together (a report must describe the documents beside it), so a
+    failure in any of them leaves every earlier file as it was.
+    """
+    staged: dict[Path, str] = {}
     try:
-        write(tmp)
-        os.replace(tmp, path)
+        for path, write in writers.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            os.close(fd)
+            staged[path] = tmp
+            write(tmp)
+        for path, tmp in staged.items():
+            os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+        for tmp in staged.values():
+            if os.path.exists(tmp):
+                os.remove(tmp)
+    return {path: path for path in writers}
+
+
+def _table_writer(df: pd.DataFrame, path: Path):
+    if path.suffix == ".parquet":
+        return lambda tmp: df.to_parquet(tmp, index=False)
+    return lambda tmp: df.to_csv(tmp, index=False, lineterminator="\n")
+
+
+def write_tables(tables: dict[str | Path, pd.DataFrame]) -> dict[Path, Path]:
+    """Write several tables (parquet or CSV by suffix) all-or-nothing; see :func:`write_tables_with`.
+
+    Example
+    -------
+    >>> write_tables({"/tmp/a.csv": pd.DataFrame({"x": [1]})})  # doctest: +SKIP
+    """
+    return write_tables_with({Path(p): _table_writer(df, Path(p)) for p, df in tables.items()})
 
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
@@ -235,17 +307,19 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     -------
     >>> write_table(pd.DataFrame({"doc_id": ["000"]}), "/tmp/t.csv")  # doctest: +SKIP
     """
-    path = Path(path)
-    if path.suffix == ".parquet":
-        return write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
-    return write_atomic(path, lambda tmp: df.to_csv(tmp, index=False, lineterminator="\n"))
+    return write_tables({path: df})[Path(path)]
 
 
 def write_corpus(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``documents.parquet``, ``cleaning_audit.csv`` and ``report.csv`` into ``out_dir``."""
+    """Write ``documents.parquet``, ``cleaning_audit.csv`` and ``report.csv`` into ``out_dir``,
+    all or none of them.
+
+    Example
+    -------
+    >>> write_corpus(load_corpus(["data/raw"]), "output/corpus")["report"].name  # doctest: +SKIP
+    'report.csv'
+    """
     out = Path(out_dir)
-    return {
-        "documents": write_table(corpus.documents, out / "documents.parquet"),
-        "audit": write_table(corpus.audit, out / "cleaning_audit.csv"),
-        "report": write_table(corpus.report, out / "report.csv"),
-    }
+    names = {"documents": out / "documents.parquet", "audit": out / "cleaning_audit.csv", "report": out / "report.csv"}
+    write_tables({names["documents"]: corpus.documents, names["audit"]: corpus.audit, names["report"]: corpus.report})
+    return names
