@@ -7,6 +7,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+# Short Korean labels for the voice of a sentence or hit, for axes with little room.
+VOICE_LABELS = {"quote": "인용", "narration": "서술", "all": "전체"}
+
 
 def plot_timeline(documents: pd.DataFrame, date_col: str = "published", who_col: str = "speaker"):
     """Articles by date, one row per speaker, each point labelled with its doc_id.
@@ -158,7 +161,7 @@ def plot_intervals(table: pd.DataFrame, group: str, facet: str, estimate: str = 
 
 
 def plot_heatmap(matrix: pd.DataFrame, title: str = "", fmt: str = "{:.1f}", cmap: str = "YlOrRd",
-                 cbar_label: str = ""):
+                 cbar_label: str = "", rotation: int = 30):
     """An annotated heatmap of a wide table (rows x columns), e.g. frames by speaker.
 
     Example
@@ -167,7 +170,8 @@ def plot_heatmap(matrix: pd.DataFrame, title: str = "", fmt: str = "{:.1f}", cma
     """
     fig, ax = plt.subplots(figsize=(1.1 * matrix.shape[1] + 2.6, 0.5 * matrix.shape[0] + 1.4))
     image = ax.imshow(matrix.to_numpy(dtype=float), cmap=cmap, aspect="auto")
-    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=30, ha="right")
+    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=rotation,
+                  ha="right" if rotation else "center")
     ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index])
     top = float(matrix.to_numpy(dtype=float).max()) if matrix.size else 0.0
     for (i, j), value in pd.DataFrame(matrix.to_numpy(dtype=float)).stack().items():
