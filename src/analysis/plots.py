@@ -9,9 +9,11 @@ import pandas as pd
 
 # Short Korean labels for the voice of a sentence or hit, for axes with little room.
 VOICE_LABELS = {"quote": "인용", "narration": "서술", "all": "전체"}
+MAX_LABELLED = 30
 
 
-def plot_timeline(documents: pd.DataFrame, date_col: str = "published", who_col: str = "speaker"):
+def plot_timeline(documents: pd.DataFrame, date_col: str = "published", who_col: str = "speaker",
+                  title: str = "발화자별 기사 타임라인"):
     """Articles by date, one row per speaker, each point labelled with its doc_id.
 
     Example
@@ -28,7 +30,8 @@ def plot_timeline(documents: pd.DataFrame, date_col: str = "published", who_col:
     # Labels of points close in time on the same row alternate above and below.
     close = (data[date_col].max() - data[date_col].min()) * 0.06
     last_seen: dict[str, tuple[pd.Timestamp, int]] = {}
-    for (_, row), yi in zip(data.iterrows(), y):
+    # Beyond a few dozen articles, labels would only overlap.
+    for (_, row), yi in zip(data.iterrows() if len(data) <= MAX_LABELLED else [], y):
         previous = last_seen.get(row[who_col])
         flip = previous is not None and row[date_col] - previous[0] <= close and previous[1] > 0
         offset = -14 if flip else 7
@@ -38,8 +41,8 @@ def plot_timeline(documents: pd.DataFrame, date_col: str = "published", who_col:
     ax.set_yticks(range(len(speakers)), speakers)
     ax.set_ylim(-0.6, len(speakers) - 0.3)
     ax.grid(axis="x", alpha=0.3)
-    ax.set_xlabel("보도일")
-    ax.set_title("시장 발언 기사 타임라인")
+    ax.set_xlabel("날짜")
+    ax.set_title(title)
     data[date_col] = data[date_col].dt.strftime("%Y-%m-%d")
     return fig, data
 
@@ -239,3 +242,37 @@ def plot_network(graph, seed: int, weight: str = "weight", community: str = "com
                          "y": [round(float(position[n][1]), 4) for n in nodes],
                          community: [graph.nodes[n].get(community, 0) for n in nodes], size: sizes})
     return fig, data
+
+
+def plot_over_time(table: pd.DataFrame, time: str, facet: str, estimate: str = "mean", low: str = "ci_low",
+                   high: str = "ci_high", ncols: int = 4, ylabel: str = "", facet_labels: dict | None = None):
+    """An estimate over time with its interval as a band, one small panel per ``facet``.
+
+    ``time`` may be years as text or numbers, or dates; panels share both axes so
+    topics or frames can be compared at a glance.
+
+    Example
+    -------
+    >>> fig, data = plot_over_time(by_year, time="year", facet="topic")  # doctest: +SKIP
+    """
+    data = table[[facet, time, estimate, low, high]].copy()
+    data["_t"] = pd.to_numeric(data[time], errors="coerce")
+    data = data.dropna(subset=["_t"]).sort_values([facet, "_t"]).reset_index(drop=True)
+    facets = list(dict.fromkeys(data[facet]))
+    ncols = max(1, min(ncols, len(facets)))
+    nrows = -(-len(facets) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 1.9 * nrows), squeeze=False, sharex=True,
+                             sharey=True)
+    for i, (ax, value) in enumerate(zip(axes.flat, facets)):
+        rows = data[data[facet] == value]
+        ax.fill_between(rows["_t"], rows[low], rows[high], alpha=0.25, color=f"C{i % 10}", lw=0)
+        ax.plot(rows["_t"], rows[estimate], marker="o", ms=3, color=f"C{i % 10}")
+        ax.set_title((facet_labels or {}).get(value, str(value)), fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelbottom=True)
+    for ax in list(axes.flat)[len(facets):]:
+        ax.set_visible(False)
+    for row in axes:
+        row[0].set_ylabel(ylabel)
+    fig.tight_layout()
+    return fig, data.drop(columns="_t")
