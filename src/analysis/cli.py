@@ -117,6 +117,11 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_input_columns(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--text-col", help="column holding the text (default: text)")
+    parser.add_argument("--id-col", help="column holding the id (default: doc_id, else id)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``analysis`` command."""
     parser = argparse.ArgumentParser(prog="analysis", description=__doc__.splitlines()[0])
@@ -165,9 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     topics.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE,
                         help=f"topic engine (default: {DEFAULT_ENGINE})")
     topics.add_argument("--min-df", type=int, default=2, help="drop terms in fewer units (default: 2)")
-    topics.add_argument("--text-col", help="column holding the text (default: text)")
-    topics.add_argument("--id-col", help="column holding the id (default: doc_id, else id)")
     topics.add_argument("--cache-dir", default=DEFAULT_CACHE, help=f"text-layer cache (default: {DEFAULT_CACHE})")
+    _add_input_columns(topics)
     topics.set_defaults(func=_cmd_topics)
 
     frames = sub.add_parser("frames", help="find frame matches in a table of texts",
@@ -176,8 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     frames.add_argument("input")
     frames.add_argument("--out", required=True, help="output CSV, one row per frame match")
     frames.add_argument("--lexicon", help="frame lexicon YAML (default: the packaged one)")
-    frames.add_argument("--text-col", help="column holding the text (default: text)")
-    frames.add_argument("--id-col", help="column holding the id (default: doc_id, else id)")
+    _add_input_columns(frames)
     frames.set_defaults(func=_cmd_frames)
 
     rep = sub.add_parser("reproduce", help="run every notebook in order against a corpus")
