@@ -300,15 +300,17 @@ def test_save_load_roundtrip(models, tmp_path, engine):
 
 
 def test_sweep_k_rows_columns_and_summary(units):
+    # subsample=1.0: every run sees all training units, so stability here is across seeds only.
     runs = T.sweep_k(
-        units, ks=[2, 3], seeds=[1, 2], engine="tomotopy", progress=False, topn=5,
+        units, ks=[2, 3], seeds=[1, 2], engine="tomotopy", progress=False, topn=5, subsample=1.0,
         min_df=2, max_df=0.9, iterations=150,
     )
-    expected = ["k", "seed", "npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability", "n_train", "n_heldout"]
+    expected = ["k", "seed", "npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability", "n_train", "n_fit", "n_heldout"]
     assert list(runs.columns) == expected
     assert runs[["k", "seed"]].values.tolist() == [[2, 1], [2, 2], [3, 1], [3, 2]]
     assert (runs["n_heldout"] == round(0.1 * len(units))).all()
     assert (runs["n_train"] + runs["n_heldout"] == len(units)).all()
+    assert (runs["n_fit"] == runs["n_train"]).all()
     assert runs["perplexity"].between(1, 24).all()  # better than uniform over 24 terms
     assert runs["stability"].between(0, 1).all()
     # three themes: k=3 reproduces across seeds and coheres better than k=2
@@ -322,6 +324,19 @@ def test_sweep_k_rows_columns_and_summary(units):
 
     nmf = T.sweep_k(units["tokens"].tolist(), ks=[3], seeds=[1], engine="nmf", progress=False, min_df=2)
     assert len(nmf) == 1 and np.isnan(nmf["perplexity"].item()) and np.isnan(nmf["stability"].item())
+
+
+def test_sweep_subsamples_make_nmf_stability_informative(units):
+    # NMF starts deterministically, so across seeds alone it would always look stable;
+    # each run fitting its own 80% subsample shows that k=3 (the true number of themes,
+    # eight words each, hence topn=8)
+    # survives a change of data while k=5 splits themes differently each time.
+    runs = T.sweep_k(units, ks=[3, 5], seeds=[1, 2, 3], engine="nmf", progress=False, topn=8, min_df=2,
+                     max_df=0.9)
+    assert (runs["n_fit"] == (0.8 * runs["n_train"]).round().astype(int)).all()
+    stability = T.summarise_sweep(runs).set_index("k")["stability"]
+    assert stability[3] == 1.0
+    assert stability[5] < 0.9
 
 
 def test_topic_explorer_html_is_standalone_and_stable(models, tmp_path):

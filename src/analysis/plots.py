@@ -112,7 +112,8 @@ def plot_metric_panels(table: pd.DataFrame, x: str, metrics: list[str], err: dic
     -------
     >>> fig, data = plot_metric_panels(summary, "k", ["npmi", "exclusivity", "stability"])  # doctest: +SKIP
     """
-    metrics = [m for m in metrics if m in table]
+    # A metric the engine does not have (NMF has no held-out likelihood) gets no panel.
+    metrics = [m for m in metrics if m in table and table[m].notna().any()]
     data = table[[x] + metrics + [c for c in (err or {}).values() if c in table]].sort_values(x).reset_index(drop=True)
     fig, axes = plt.subplots(1, len(metrics), figsize=(2.6 * len(metrics), 2.4), squeeze=False)
     for ax, metric in zip(axes.flat, metrics):
