@@ -166,7 +166,9 @@ def attribute_quotes(paragraphs: pd.DataFrame, sentences: pd.DataFrame, morpheme
     [['우리가 개척한다', '박민호', '말하다']]
     """
     speakers = speakers or {}
-    verbs = _index_verbs(morphemes)
+    # Only documents with a double quote mark can have a quote whose verb is looked up.
+    quoting = paragraphs["doc_id"][paragraphs["text"].str.contains(_DOUBLE.pattern)].unique()
+    verbs = _index_verbs(morphemes, quoting)
     quoted: dict[int, str] = {}
     quotes: list[dict] = []
     # Plain lists, sliced per document: iterating pandas (arrow-backed) columns is slow.
@@ -217,6 +219,8 @@ class _Document:
 
     def attribute(self) -> dict[int, str]:
         """Walk the sentences in order; return ``{sentence row: speaker}`` for quoted sentences."""
+        if not any(span.speech for span in self.spans):
+            return {}  # no quotes: the walk below would only track speakers nobody asks for
         masks = self.masks
         starts: dict[int, list[tuple[int, QuoteSpan]]] = {}
         for span in self.spans:
@@ -358,6 +362,8 @@ def _overlaps(match: re.Match, found: list[_Mention]) -> bool:
 
 
 def _mask(text: str, regions: list[tuple[int, int]]) -> str:
+    if not regions:
+        return text
     chars = list(text)
     for start, end in regions:
         chars[start:end] = _MASK * (end - start)
@@ -379,11 +385,18 @@ def _closes_first(text: str) -> bool:
     return first.group() == "”" or (first.group() == '"' and text.count('"') % 2 == 1)
 
 
-def _index_verbs(morphemes: pd.DataFrame) -> dict:
-    """Per ``(doc_id, sent_id)``: ``(start, tag, lemma)`` of verbs and endings, in order."""
-    wanted = morphemes[morphemes.tag.isin(["VV", "EP", "EF", "EC"])]
+def _index_verbs(morphemes: pd.DataFrame, doc_ids: Iterable[str] | None = None) -> dict:
+    """Per ``(doc_id, sent_id)``: ``(start, tag, lemma)`` of verbs and endings, in order.
+
+    With ``doc_ids``, only those documents. Columns are filtered one at a time: the
+    morpheme table can have millions of rows, and a filtered copy of all of it would not
+    be small.
+    """
+    wanted = morphemes["tag"].isin(["VV", "EP", "EF", "EC"])
+    if doc_ids is not None:
+        wanted &= morphemes["doc_id"].isin(doc_ids)
     out: dict = {}
-    columns = [wanted[c].tolist() for c in ("doc_id", "sent_id", "start", "tag", "lemma")]
+    columns = [morphemes[c][wanted].tolist() for c in ("doc_id", "sent_id", "start", "tag", "lemma")]
     for doc_id, sent_id, *rest in zip(*columns):
         out.setdefault((doc_id, sent_id), []).append(tuple(rest))
     return out

@@ -42,11 +42,14 @@ import hashlib
 import os
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 from tqdm.auto import tqdm
 
 from analysis.lexicons import UserWord, read_stopwords, read_synonyms, read_userdict
@@ -174,11 +177,10 @@ class Tokenizer:
         [('광주형 일자리', 0, 6), ('개척하다', 8, 11)]
         """
         sentences, morphemes = _analyse_paragraphs(self, [text], progress=False)
-        starts = sentences["start"]
+        starts = sentences["start"].tolist()
+        columns = (morphemes[c].tolist() for c in ("row", "lemma", "tag", "start", "end"))
         return [(lemma, starts[row] + start, starts[row] + end)
-                for row, lemma, tag, start, end in zip(morphemes["row"], morphemes["lemma"], morphemes["tag"],
-                                                       morphemes["start"], morphemes["end"])
-                if self.accepts(lemma, tag)]
+                for row, lemma, tag, start, end in zip(*columns) if self.accepts(lemma, tag)]
 
     def accepts(self, lemma: str, tag: str) -> bool:
         """Whether a (canonical) lemma with this tag becomes a token.
@@ -276,14 +278,46 @@ def tokens_by_unit(morphemes: pd.DataFrame, unit: str = "paragraph", tokenizer: 
         raise ValueError(f"unit must be one of {sorted(UNIT_KEYS)}, not {unit!r}")
     keys, tokenizer = UNIT_KEYS[unit], tokenizer or Tokenizer()
     rows = morphemes if include_title else morphemes[morphemes.para_id != 0]
-    canonical = [tokenizer.canonicalise(lemma, tag) for lemma, tag in zip(rows.lemma, rows.tag)]
-    keep = [tokenizer.accepts(lemma, tag) for lemma, tag in canonical]
-    kept = rows.loc[keep, keys].assign(tokens=[c[0] for c, k in zip(canonical, keep) if k])
-    lists = kept.groupby(keys, sort=False)["tokens"].agg(list).reset_index()
-    units = rows[keys].drop_duplicates().merge(lists, how="left", on=keys)
-    units["tokens"] = [t if isinstance(t, list) else [] for t in units["tokens"]]
+    # Column operations throughout: the table can have ~10M rows, and a Python object per
+    # row (a lemma, a tuple, a flag) would cost more memory than the table itself.
+    lemmas, tags = _canonical_columns(rows["lemma"], rows["tag"], tokenizer)
+    keep = _accepted(lemmas, tags, tokenizer)
+    # Units numbered in order of first appearance (what drop_duplicates keeps).
+    codes = rows.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    first = np.unique(codes, return_index=True)[1]
+    units = rows[keys].iloc[first].reset_index(drop=True)
+    # Kept lemmas sorted by unit, table order within a unit (stable sort), cut per unit.
+    kept_codes = codes[keep]
+    order = np.argsort(kept_codes, kind="stable")
+    tokens = lemmas[keep].take(order).tolist()
+    ends = np.cumsum(np.bincount(kept_codes, minlength=len(units))).tolist()
+    units["tokens"] = pd.Series([tokens[a:b] for a, b in zip([0] + ends[:-1], ends)], index=units.index, dtype=object)
     units["n_tokens"] = units["tokens"].map(len).astype("int64")
-    return units.reset_index(drop=True)
+    return units
+
+
+def _canonical_columns(lemmas: pd.Series, tags: pd.Series, tokenizer: Tokenizer) -> tuple[pd.Series, pd.Series]:
+    """Apply ``tokenizer``'s synonym map to lemma and tag columns (rows with a variant only)."""
+    hits = np.flatnonzero(lemmas.isin(list(tokenizer.synonyms)).to_numpy())
+    if len(hits) == 0:
+        return lemmas, tags
+    pairs = [tokenizer.canonicalise(lemma, tag) for lemma, tag in zip(lemmas.iloc[hits], tags.iloc[hits])]
+    lemmas, tags = lemmas.copy(), tags.copy()
+    lemmas.iloc[hits] = [lemma for lemma, _ in pairs]
+    tags.iloc[hits] = [tag for _, tag in pairs]
+    return lemmas, tags
+
+
+def _accepted(lemmas: pd.Series, tags: pd.Series, tokenizer: Tokenizer) -> np.ndarray:
+    """:meth:`Tokenizer.accepts` over columns: a boolean array."""
+    plain = [s for s in tokenizer.stopwords if isinstance(s, str)]
+    keep = (tags.isin(tokenizer.pos) & (lemmas.str.len() >= tokenizer.min_len) & ~lemmas.isin(plain)).to_numpy(bool, copy=True)
+    # (lemma, tag) stopwords: check the few kept rows whose lemma has one, one by one.
+    tagged = {s[0] for s in tokenizer.stopwords if not isinstance(s, str)}
+    if tagged:
+        for i in np.flatnonzero(keep & lemmas.isin(tagged).to_numpy(bool)):
+            keep[i] = tokenizer.accepts(lemmas.iloc[i], tags.iloc[i])
+    return keep
 
 
 def find_collocations(token_lists: Iterable[list[str]], min_count: int = 5, threshold: float = 0.5,
@@ -346,10 +380,58 @@ def _strip_invisible(text: str) -> tuple[str, list[int] | None]:
 
 # --- the one Kiwi pass ----------------------------------------------------------------
 
+# Rows are collected as Python objects and packed into compact arrays every _BATCH_ROWS
+# morphemes. A morpheme held as Python objects costs about 400 bytes (a str each for form,
+# tag and lemma, list slots); packed, its strings cost their UTF-8 bytes plus an 8-byte
+# offset and its numbers 8 bytes each. Packing in batches keeps the full corpus's ~10M
+# morphemes at about 1 GB instead of several, and costs about the same time as packing
+# once at the end. The batch size only bounds memory: output does not depend on it.
+_BATCH_ROWS = 200_000
+
 
 def _run_kiwi(kiwi, texts: list[str]):
-    """The only place Kiwi analyses text (tests count calls to it)."""
+    """The only place Kiwi analyses text (tests count calls to it).
+
+    With a list, Kiwi analyses on its worker threads and yields each paragraph's
+    sentences in input order as they are ready, so results stream: they are never all
+    held at once.
+    """
     return kiwi.split_into_sents(texts, return_tokens=True, return_sub_sents=False)
+
+
+class _Columns:
+    """Named columns filled row by row and packed, batch by batch, into compact arrays.
+
+    Integer columns are ``array.array("q")``: appending stores a machine int64 and keeps
+    no Python int alive. String columns are Python lists until :meth:`pack` moves their
+    contents into an Arrow chunk and empties them in place (``clear``, so ``append`` methods
+    bound in a hot loop stay valid). :meth:`finish` packs what is left and returns int64
+    numpy arrays and pandas string arrays.
+    """
+
+    def __init__(self, ints: Iterable[str], strings: Iterable[str] = ()):
+        self.ints = {name: array("q") for name in ints}
+        self.strings: dict[str, list[str]] = {name: [] for name in strings}
+        self._chunks: dict[str, list] = {name: [] for name in self.strings}
+
+    def pack(self) -> None:
+        """Move the buffered strings into Arrow chunks (large_string: what pandas uses)."""
+        for name, values in self.strings.items():
+            self._chunks[name].append(pa.array(values, type=pa.large_string()))
+            values.clear()
+
+    def finish(self) -> dict:
+        self.pack()
+        columns = {name: np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, np.int64)
+                   for name, values in self.ints.items()}
+        for name, chunks in self._chunks.items():
+            columns[name] = pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
+        return columns
+
+
+def _place(kept: list[int], pos: int, end: bool = False) -> int:
+    """Map an offset in a paragraph cleaned by :func:`_strip_invisible` back to the input."""
+    return kept[pos - 1] + 1 if end and pos > 0 else kept[pos]
 
 
 def _analyse_paragraphs(tokenizer: Tokenizer, texts: list[str], progress: bool) -> tuple[dict, dict]:
@@ -357,62 +439,97 @@ def _analyse_paragraphs(tokenizer: Tokenizer, texts: list[str], progress: bool) 
 
     Sentence columns: ``par`` (index into ``texts``), ``start``, ``end`` (offsets into that
     text). Morpheme columns: ``row`` (index of its sentence), form, tag, lemma, and
-    ``start``/``end`` relative to the sentence. Columns, not Token objects, are kept.
+    ``start``/``end`` relative to the sentence. Integer columns are int64 numpy arrays,
+    string columns pandas (Arrow) string arrays; Token objects are never kept.
     """
     cleaned = [_strip_invisible(t) for t in texts]
-    sents = {"par": [], "start": [], "end": []}
-    morphs = {"row": [], "form": [], "tag": [], "lemma": [], "start": [], "end": []}
+    sents = _Columns(["par", "start", "end"])
+    morphs = _Columns(["row", "start", "end"], ["form", "tag", "lemma"])
+    # Local names for the hot loop (about 10M iterations on a large corpus).
+    sent_par, sent_start, sent_end = (sents.ints[c].append for c in ("par", "start", "end"))
+    rows, starts, ends = (morphs.ints[c] for c in ("row", "start", "end"))
+    forms, tags, lemmas = (morphs.strings[c] for c in ("form", "tag", "lemma"))
+    suffix_tag, suffix_hosts = _SUFFIX_TAG, _SUFFIX_HOSTS
+    row = -1  # index of the current sentence
     results = _run_kiwi(tokenizer.kiwi, [c for c, _ in cleaned])
     bar = tqdm(results, total=len(texts), desc="Kiwi", unit="para", disable=not progress)
     for par, (paragraph_sents, (_, kept)) in enumerate(zip(bar, cleaned)):
-        def place(pos: int, end: bool = False) -> int:
-            if kept is None:
-                return pos
-            return kept[pos - 1] + 1 if end and pos > 0 else kept[pos]
         for sent in paragraph_sents:
-            row, base = len(sents["par"]), place(sent.start)
-            sents["par"].append(par)
-            sents["start"].append(base)
-            sents["end"].append(place(sent.end, end=True))
-            host = None  # tag of the previous row when it can absorb a suffix
+            row += 1
+            sent_par(par)
+            if kept is None:  # nothing was removed: Kiwi's offsets index the input
+                sent_start(sent.start)
+                sent_end(sent.end)
+            else:
+                sent_start(_place(kept, sent.start))
+                sent_end(_place(kept, sent.end, end=True))
+            can_absorb = False  # whether the previous row is a noun or root a suffix may join
             for token in sent.tokens:
-                tag = token.tag.split("-")[0]  # VA-I -> VA: conjugation class is not a POS
-                start, end = place(token.start) - base, place(token.end, end=True) - base
-                if tag in _SUFFIX_TAG and host is not None and morphs["end"][-1] == start:
-                    morphs["form"][-1] += token.form
-                    morphs["tag"][-1] = _SUFFIX_TAG[tag]
-                    morphs["lemma"][-1] = morphs["form"][-1] + "다"
-                    morphs["end"][-1] = max(end, start)
-                    host = None
+                # Offsets into the paragraph here; made relative to the sentence in one
+                # vectorised step at the end (cheaper than once per token).
+                if kept is None:
+                    start, end = token.start, token.end
+                else:
+                    start, end = _place(kept, token.start), _place(kept, token.end, end=True)
+                if end < start:
+                    end = start
+                tag = token.tag
+                if "-" in tag:  # VA-I -> VA: the conjugation class is not a POS
+                    tag = tag.split("-")[0]
+                if can_absorb and tag in suffix_tag and ends[-1] == start:
+                    # 개척/NNG + 하/XSV -> 개척하/VV, lemma 개척하다 (Kiwi's lemma would be 하)
+                    forms[-1] += token.form
+                    tags[-1] = suffix_tag[tag]
+                    lemmas[-1] = forms[-1] + "다"
+                    ends[-1] = end
+                    can_absorb = False
                     continue
-                for column, value in zip(morphs, (row, token.form, tag, token.lemma, start, max(end, start))):
-                    morphs[column].append(value)
-                host = tag if tag in _SUFFIX_HOSTS else None
-    lemmas, tags = morphs["lemma"], morphs["tag"]
-    for i, (lemma, tag) in enumerate(zip(lemmas, tags)):
-        if lemma in tokenizer.synonyms:
-            lemmas[i], tags[i] = tokenizer.canonicalise(lemma, tag)
+                rows.append(row)
+                forms.append(token.form)
+                tags.append(tag)
+                lemmas.append(token.lemma)
+                starts.append(start)
+                ends.append(end)
+                can_absorb = tag in suffix_hosts
+        # Pack only between paragraphs: a suffix can still change the last row of a sentence.
+        if len(forms) >= _BATCH_ROWS:
+            _canonicalise_batch(tokenizer, lemmas, tags)
+            morphs.pack()
+    _canonicalise_batch(tokenizer, lemmas, tags)
+    sents, morphs = sents.finish(), morphs.finish()
+    base = sents["start"][morphs["row"]]
+    morphs["start"], morphs["end"] = morphs["start"] - base, morphs["end"] - base
     return sents, morphs
+
+
+def _canonicalise_batch(tokenizer: Tokenizer, lemmas: list[str], tags: list[str]) -> None:
+    """Apply the synonym map in place to finished rows (after suffix joining)."""
+    synonyms = tokenizer.synonyms
+    for i, lemma in enumerate(lemmas):
+        if lemma in synonyms:
+            lemmas[i], tags[i] = tokenizer.canonicalise(lemma, tags[i])
 
 
 def _build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, progress: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     texts = paragraphs.text.tolist()
     sents, morphs = _analyse_paragraphs(tokenizer, texts, progress)
-    par = pd.Series(sents["par"], dtype="int64")
-    doc_ids = paragraphs.doc_id.to_numpy()[par]
+    par = sents["par"]
     offsets = paragraphs.offset.to_numpy()[par]
     sentences = pd.DataFrame({
-        "doc_id": doc_ids, "para_id": paragraphs.para_id.to_numpy()[par],
-        "start": offsets + pd.Series(sents["start"], dtype="int64").to_numpy(),
-        "end": offsets + pd.Series(sents["end"], dtype="int64").to_numpy(),
-        "text": [texts[p][s:e] for p, s, e in zip(sents["par"], sents["start"], sents["end"])],
+        "doc_id": paragraphs.doc_id.to_numpy()[par], "para_id": paragraphs.para_id.to_numpy()[par],
+        "start": offsets + sents["start"], "end": offsets + sents["end"],
+        "text": [texts[p][s:e] for p, s, e in zip(par.tolist(), sents["start"].tolist(), sents["end"].tolist())],
     })
     sentences.insert(2, "sent_id", sentences.groupby("doc_id", sort=False).cumcount().astype("int64") + 1)
-    row = pd.Series(morphs.pop("row"), dtype="int64").to_numpy()
-    morphemes = pd.DataFrame({"doc_id": sentences.doc_id.to_numpy()[row], "para_id": sentences.para_id.to_numpy()[row],
-                              "sent_id": sentences.sent_id.to_numpy()[row], **morphs})
-    return (sentences.astype({"doc_id": str, "text": str}),
-            morphemes.astype({"doc_id": str, "form": str, "tag": str, "lemma": str, "start": "int64", "end": "int64"}))
+    sentences = sentences.astype({"doc_id": str, "text": str})
+    # Sentence columns repeated per morpheme: take() copies inside pandas/Arrow, without one
+    # Python object per row. copy=False: the columns are fresh arrays nobody else holds.
+    row = morphs.pop("row")
+    morphemes = pd.DataFrame({"doc_id": sentences.doc_id.array.take(row),
+                              "para_id": sentences.para_id.to_numpy()[row],
+                              "sent_id": sentences.sent_id.to_numpy()[row], **morphs}, copy=False)
+    # Arrow-backed string columns become the ``str`` dtype astype(str) has always given.
+    return sentences, morphemes.astype({"doc_id": str, "form": str, "tag": str, "lemma": str})
 
 
 # --- cache ----------------------------------------------------------------------------
