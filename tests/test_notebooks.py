@@ -68,3 +68,9 @@ def test_notebooks_run_on_a_second_corpus_with_parameters_only(tmp_path):
     for stem in ("01-timeline", "03-topic-terms", "04-frame-heatmap"):
         assert (out / "figures" / f"{stem}.png").stat().st_size > 0
     assert (out / "paper" / "numbers.tex").read_text().count("newcommand") >= 10
+
+
+def test_a_misspelt_parameter_is_an_error_not_ignored(tmp_path):
+    with pytest.raises(ValueError, match="SEDD"):
+        run_notebooks(tmp_path, corpus=RAW, parameters={"SEDD": 3})
+    assert not (tmp_path / "notebooks").exists()

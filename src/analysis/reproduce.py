@@ -39,7 +39,9 @@ def run_notebooks(out: str | Path, corpus: str | Path, manifest: str | Path | No
                   only: list[str] | None = None) -> list[Path]:
     """Execute every phase notebook top to bottom against ``corpus``; return executed copies.
 
-    ``parameters`` override the notebooks' ``parameters`` cells (UPPER_CASE names);
+    ``parameters`` override the notebooks' ``parameters`` cells (UPPER_CASE names); each
+    notebook receives those its parameters cell declares, and a name no notebook
+    declares is an error (a typo would otherwise be ignored);
     ``only`` restricts the run to notebooks whose name starts with one of the prefixes.
     """
     import papermill
@@ -49,15 +51,21 @@ def run_notebooks(out: str | Path, corpus: str | Path, manifest: str | Path | No
     params = {"CORPUS": str(Path(corpus).resolve()), "OUT": str(out),
               "MANIFEST": str(Path(manifest).resolve()) if manifest else ""}
     params.update(parameters or {})
+    notebooks = [nb for nb in list_notebooks(notebooks_dir) if not only or any(nb.name.startswith(p) for p in only)]
+    known = set().union(*(papermill.inspect_notebook(str(nb)) for nb in notebooks))
+    unknown = sorted(set(parameters or {}) - known)
+    if unknown:
+        raise ValueError(f"no notebook declares parameter(s) {unknown}; declared: {sorted(known)}")
     executed = []
-    for notebook in list_notebooks(notebooks_dir):
-        if only and not any(notebook.name.startswith(prefix) for prefix in only):
-            continue
+    for notebook in notebooks:
         target = out / "notebooks" / notebook.name
         target.parent.mkdir(parents=True, exist_ok=True)
         print(f"running {notebook.name}", flush=True)
-        papermill.execute_notebook(str(notebook), str(target), parameters=params, kernel_name="python3",
-                                   cwd=str(notebook.parent), progress_bar=False)
+        # Each notebook gets the parameters its own parameters cell declares.
+        declared = papermill.inspect_notebook(str(notebook))
+        papermill.execute_notebook(str(notebook), str(target), kernel_name="python3", cwd=str(notebook.parent),
+                                   parameters={k: v for k, v in params.items() if k in declared},
+                                   progress_bar=False)
         executed.append(target)
     write_provenance(out, inputs=[Path(corpus)] + ([Path(manifest)] if manifest else []), parameters=params)
     return executed
