@@ -1,0 +1,262 @@
+"""Benchmark stages, each run alone in a fresh interpreter by ``_harness.run_isolated``.
+
+A stage reads its inputs from parquet files in the work folder, runs one timed
+section, writes its outputs there and returns a dict of figures. The runner at the
+bottom adds what only the process can tell: peak resident memory (``ru_maxrss`` of
+the process and of any child it waited for), CPU seconds and the load average.
+
+Run by hand: ``python _stages.py STAGE '{"n": 1000, "work": "..."}' out.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+STAGES = {}
+SEED = 2024
+K = 20
+# One vocabulary for every engine: drop terms in fewer than 5 speeches (typos, rare
+# names) so that all engines fit the same matrix; nothing is dropped for being common.
+VOCAB = {"min_df": 5}
+TIMER: dict = {}
+
+
+def register(name):
+    def wrap(function):
+        STAGES[name] = function
+        return function
+    return wrap
+
+
+def corpus_name(n) -> str:
+    return "all" if n in (None, 0, "all") else str(int(n))
+
+
+def path_in(work, kind: str, n, suffix: str = ".parquet") -> Path:
+    return Path(work) / f"{kind}-{corpus_name(n)}{suffix}"
+
+
+def peak_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def timed():
+    """Time the stage's own work, apart from imports and reading inputs."""
+    TIMER["rss_before_mb"] = peak_mb()
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    yield
+    TIMER["seconds"] = time.perf_counter() - t0
+    TIMER["cpu_seconds"] = time.process_time() - cpu0
+
+
+# --------------------------------------------------------------------------- stages
+
+
+@register("sample")
+def stage_sample(n=None, work="."):
+    """Benchmark set-up, not timed: write the ``n`` sampled speeches as a parquet table."""
+    from _speeches import select_speeches
+
+    Path(work).mkdir(parents=True, exist_ok=True)
+    raw = select_speeches(None if corpus_name(n) == "all" else int(n))
+    raw.to_parquet(path_in(work, "speeches", n), index=False)
+    return {"inputs": len(raw)}
+
+
+@register("import")
+def stage_import(n=None, work="."):
+    """Corpus import: ``n`` speeches as a parquet table -> ``analysis.corpus.load_corpus``
+    (decode, NFC, tidy, dates, near-duplicate merging, report) -> documents."""
+    from _speeches import import_speeches, load_speeches
+
+    raw_path = path_in(work, "speeches", n)
+    if not raw_path.exists():
+        stage_sample(n, work)
+    raw = pd.read_parquet(raw_path)
+    try:
+        with timed():
+            corpus = import_speeches(raw_path)
+        docs, importer = corpus.documents, "analysis.corpus.load_corpus"
+    except (ImportError, TypeError) as error:  # a corpus stage without table import
+        with timed():
+            docs = load_speeches(None if corpus_name(n) == "all" else int(n))
+        importer = f"benchmark loader ({type(error).__name__})"
+    docs.to_parquet(path_in(work, "documents", n), index=False)
+    return {"inputs": len(raw), "docs": len(docs), "chars": int(docs["text"].str.len().sum()), "importer": importer}
+
+
+def read_documents(work, n) -> pd.DataFrame:
+    path = path_in(work, "documents", n)
+    if not path.exists():
+        stage_import(n=n, work=work)
+    return pd.read_parquet(path)
+
+
+@register("kiwi_bare")
+def stage_kiwi_bare(n=None, work=".", workers=1):
+    """Bare ``Kiwi.tokenize`` on the documents' texts with ``workers`` threads.
+
+    The Kiwi gets the project's user dictionary, so it analyses the same way the
+    pipeline's does; model loading is inside the timed section, as it is for the
+    pipeline.
+    """
+    from kiwipiepy import Kiwi
+
+    texts = read_documents(work, n)["text"].tolist()
+    with timed():
+        kiwi = Kiwi(num_workers=int(workers))
+        add_userdict(kiwi)
+        n_tokens = sum(len(tokens) for tokens in kiwi.tokenize(texts))
+    return {"docs": len(texts), "chars": sum(map(len, texts)), "tokens": n_tokens}
+
+
+def add_userdict(kiwi) -> None:
+    try:
+        from analysis.lexicons import read_userdict
+    except ImportError:
+        return
+    for word in read_userdict():
+        kiwi.add_user_word(word.form, word.tag, word.score)
+
+
+@register("analyse")
+def stage_analyse(n=None, work=".", workers=1, cache=False, keep=True):
+    """The project's pipeline: ``analysis.text.analyse_documents``.
+
+    ``cache=True`` analyses into a cache folder; run it twice to time the rerun.
+    """
+    from analysis import text
+
+    docs = read_documents(work, n)
+    cache_dir = path_in(work, "cache", n, "") if cache else None
+    tokenizer = text.Tokenizer(num_workers=int(workers))
+    with timed():
+        tables = text.analyse_documents(docs, tokenizer=tokenizer, cache_dir=cache_dir, progress=False)
+    if keep:
+        tables.sentences.to_parquet(path_in(work, "sentences", n), index=False)
+        tables.morphemes.to_parquet(path_in(work, "morphemes", n), index=False)
+    return {"docs": len(docs), "chars": int(docs["text"].str.len().sum()),
+            "sentences": len(tables.sentences), "morphemes": len(tables.morphemes)}
+
+
+@register("tokens")
+def stage_tokens(n=None, work="."):
+    """Token lists per document for the topic models (the default Tokenizer's filter)."""
+    from analysis import text
+
+    morphemes = pd.read_parquet(path_in(work, "morphemes", n))
+    with timed():
+        units = text.tokens_by_unit(morphemes, unit="document")
+    units[["doc_id", "tokens"]].to_parquet(path_in(work, "tokens", n), index=False)
+    return {"docs": len(units), "tokens": int(units["tokens"].map(len).sum())}
+
+
+def read_units(work, n, speaker=None) -> pd.DataFrame:
+    """The tokens table; with ``speaker``, only that speaker's documents."""
+    units = pd.read_parquet(path_in(work, "tokens", n))
+    if speaker:
+        docs = read_documents(work, n)
+        units = units[units["doc_id"].isin(docs.loc[docs["speaker"] == speaker, "doc_id"])]
+    return units.reset_index(drop=True)
+
+
+def subset_name(n, speaker=None) -> str:
+    return corpus_name(n) + (f"-{speaker}" if speaker else "")
+
+
+@register("topics")
+def stage_topics(n=None, work=".", engine="tomotopy", k=K, speaker=None):
+    """Fit one engine at K topics; write its top-10 terms for the coherence stage."""
+    from analysis.topics import TopicModel, label_topics
+
+    units = read_units(work, n, speaker)
+    tokens = [list(t) for t in units["tokens"]]
+    with timed():
+        model = TopicModel(engine, int(k), seed=SEED, **VOCAB).fit(tokens)
+    terms = label_topics(model, n=10)
+    terms.insert(0, "engine", engine)
+    terms.to_csv(Path(work) / f"topterms-{engine}-{subset_name(n, speaker)}.csv", index=False)
+    return {"docs": len(tokens), "tokens": int(model.doc_lengths_.sum()), "vocabulary": len(model.vocabulary_),
+            "options": json.dumps(model.options_, sort_keys=True, default=str)}
+
+
+@register("coherence")
+def stage_coherence(n=None, work=".", engines=("gensim", "tomotopy", "sklearn-lda", "nmf"), speaker=None):
+    """NPMI of every engine's top-10 terms in one call: same texts, same window.
+
+    The reference texts are the token lists the models were fitted on; gensim's
+    ``c_npmi`` uses a sliding window of 10 tokens.
+    """
+    from analysis.topics import score_coherence
+
+    texts = [list(t) for t in read_units(work, n, speaker)["tokens"]]
+    tables = [pd.read_csv(Path(work) / f"topterms-{e}-{subset_name(n, speaker)}.csv") for e in engines]
+    topics = [group.sort_values("rank")["term"].astype(str).tolist()
+              for table in tables for _, group in table.groupby("topic", sort=True)]
+    with timed():
+        scores = score_coherence(topics, texts, measures=("c_npmi",), topn=10)
+    out, start = {}, 0
+    for engine, table in zip(engines, tables):
+        count = table["topic"].nunique()
+        out[f"npmi_{engine}"] = float(scores["c_npmi"].iloc[start:start + count].mean())
+        start += count
+    return out
+
+
+@register("frames")
+def stage_frames(n=None, work="."):
+    """Frame lexicon matching over all sentences."""
+    from analysis.frames import load_frames, match_frames
+
+    sentences = pd.read_parquet(path_in(work, "sentences", n))
+    morphemes = pd.read_parquet(path_in(work, "morphemes", n))
+    frames = load_frames()
+    with timed():
+        hits = match_frames(sentences, morphemes, frames)
+    hits.to_parquet(path_in(work, "hits", n), index=False)
+    return {"sentences": len(sentences), "morphemes": len(morphemes), "hits": len(hits)}
+
+
+# --------------------------------------------------------------------------- runner
+
+
+def hash_package() -> str:
+    """Short sha256 of the package's source files, so each row names the code it timed."""
+    import hashlib
+
+    import analysis
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(analysis.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def main(argv: list[str]) -> None:
+    stage, params, out = argv[0], json.loads(argv[1]), Path(argv[2])
+    load_before = os.getloadavg()[0]
+    wall0 = time.perf_counter()
+    figures = STAGES[stage](**params)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    row = {"stage": stage, **params, **figures, **TIMER,
+           "process_seconds": time.perf_counter() - wall0,
+           "peak_rss_mb": max(peak_mb(), children),
+           "load_before": load_before, "load_after": os.getloadavg()[0], "code": hash_package()}
+    out.write_text(json.dumps(row, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,274 @@
+"""Tokenisation and frame matching on a Dask cluster, with the single-machine results.
+
+Model
+-----
+Everything the text layer and frame matching compute stays inside one document:
+sentence ids restart in every document, quotes are attributed from the document's own
+narration and manifest speaker, and a frame rule never looks past its sentence. So a
+corpus can be cut into *partitions* of whole documents, each partition analysed on its
+own by the very functions the single-machine path uses
+(:func:`analysis.text.analyse_documents`, :func:`analysis.frames.match_frames`), and the
+partitions' tables put back together. Partitions are contiguous slices in input order
+and are concatenated in that order, and frame hits get :func:`match_frames`' own sort
+(``doc_id``, ``sent_id``, ``start``, stable), so the tables are identical to one
+``analyse_documents`` + ``match_frames`` run: same rows, same order, same dtypes.
+
+Dask (``dask.distributed``) does the scheduling, data movement, retries and worker
+management; this module only cuts, submits and reassembles. The same call runs on a
+``LocalCluster`` (tests, one machine) and on any cluster reachable by address
+(``tcp://scheduler:8786``), e.g. one started with ``dask scheduler`` / ``dask worker``,
+dask-jobqueue on an HPC queue or dask-kubernetes.
+
+Kiwi on workers
+---------------
+A Kiwi object cannot be pickled (it wraps a C++ model, and one with user words added
+refuses to pickle), so it never travels. What travels is the :class:`~analysis.text.Tokenizer`,
+which holds settings only. On a worker, the tokenizer's ``kiwi`` property calls the text
+module's per-process cache (:func:`analysis.text.load_kiwi`): the first task in each
+worker process loads the model (1-2 s, about 300 MB) and later tasks in that process
+reuse it. Every worker therefore needs the project installed (same version, same
+kiwipiepy and model) and about 300 MB per worker process for the model.
+
+Each task runs Kiwi with one analysis thread unless the tokenizer names
+``num_workers``: Dask already runs one task per worker thread, and Kiwi threads on top
+of that would oversubscribe the cores. Start workers with ``--nthreads 1`` and one
+process per core (``LocalCluster(threads_per_worker=1)``, the default here).
+
+Example
+-------
+>>> from distributed import Client, LocalCluster  # doctest: +SKIP
+>>> with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster) as client:  # doctest: +SKIP
+...     tables, hits = analyse_and_match_dask(documents, client=client)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from analysis.frames import FrameSet, load_frames, match_frames
+from analysis.text import TextTables, Tokenizer, analyse_documents
+
+__all__ = [
+    "analyse_and_match_dask",
+    "analyse_documents_dask",
+    "connect_client",
+    "match_frames_dask",
+    "split_documents",
+]
+
+HIT_ORDER = ["doc_id", "sent_id", "start"]  # match_frames' sort keys that are columns
+PARTITIONS_PER_THREAD = 4  # several tasks per worker thread, so a slow partition does not idle the rest
+
+
+# --------------------------------------------------------------------------- clients
+
+
+@contextlib.contextmanager
+def connect_client(client=None, address: str | None = None) -> Iterator:
+    """Yield a ``distributed.Client``: the one given, one connected to ``address``,
+    the current default client, or a temporary ``LocalCluster`` on this machine.
+
+    Clients and clusters opened here are closed on exit; a client passed in is left open.
+
+    Example
+    -------
+    >>> with connect_client(address="tcp://scheduler:8786") as client:  # doctest: +SKIP
+    ...     client.ncores()
+    """
+    from distributed import Client, LocalCluster
+
+    if client is not None:
+        yield client
+        return
+    if address is not None:
+        with Client(address) as opened:
+            yield opened
+        return
+    try:
+        from distributed import default_client
+
+        yield default_client()
+        return
+    except ValueError:  # no client running in this process
+        pass
+    # One process per core, one thread each: Kiwi then gets a core per task.
+    with LocalCluster(threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as local:
+        yield local
+
+
+def count_threads(client) -> int:
+    """Total worker threads of the cluster behind ``client`` (at least 1)."""
+    return max(1, sum(client.nthreads().values()))
+
+
+# --------------------------------------------------------------------------- partitions
+
+
+def split_documents(documents: pd.DataFrame, npartitions: int) -> list[pd.DataFrame]:
+    """Cut ``documents`` into at most ``npartitions`` contiguous slices of similar text size.
+
+    Slices keep input order and whole documents; sizes are balanced on characters, not
+    rows, because Kiwi's cost follows the text length (speeches run from 100 to 57,000
+    characters).
+
+    Example
+    -------
+    >>> docs = pd.DataFrame({"doc_id": list("abcd"), "text": ["가" * 10, "나", "다", "라" * 9]})
+    >>> [part.doc_id.tolist() for part in split_documents(docs, 2)]
+    [['a', 'b'], ['c', 'd']]
+    """
+    n = len(documents)
+    npartitions = max(1, min(int(npartitions), n))
+    if n == 0:
+        return [documents]
+    sizes = documents["text"].fillna("").astype(str).str.len().to_numpy() + 1
+    # Partition k takes the documents whose cumulative size midpoint falls in its share.
+    middle = np.cumsum(sizes) - sizes / 2
+    labels = np.minimum((middle * npartitions / sizes.sum()).astype(np.int64), npartitions - 1)
+    bounds = np.flatnonzero(np.diff(labels)) + 1
+    return [documents.iloc[start:stop] for start, stop in zip(np.r_[0, bounds], np.r_[bounds, n])]
+
+
+def _split_by_document(table: pd.DataFrame, labels: pd.Series, npartitions: int) -> list[pd.DataFrame]:
+    codes = table["doc_id"].map(labels).to_numpy()
+    return [table[codes == k] for k in range(npartitions)]
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate in order; empty parts are left out so that their (possibly object)
+    dtypes cannot change the dtypes of the non-empty ones."""
+    filled = [part for part in parts if len(part)]
+    if not filled:
+        return parts[0].iloc[0:0].reset_index(drop=True)
+    return pd.concat(filled, ignore_index=True)
+
+
+def _resolve_partitions(client, npartitions: int | None, n_items: int) -> int:
+    if npartitions is None:
+        npartitions = PARTITIONS_PER_THREAD * count_threads(client)
+    if npartitions < 1:
+        raise ValueError(f"npartitions must be at least 1, not {npartitions}")
+    return max(1, min(int(npartitions), n_items))
+
+
+def _task_tokenizer(tokenizer: Tokenizer | None) -> Tokenizer:
+    tokenizer = copy.copy(tokenizer) if tokenizer is not None else Tokenizer()
+    # Dask gives each task a thread; Kiwi's own threads would oversubscribe the cores.
+    # (Kiwi's output does not depend on its worker count.)
+    if tokenizer.num_workers is None:
+        tokenizer.num_workers = 1
+    return tokenizer
+
+
+# --------------------------------------------------------------------------- tasks (run on workers)
+
+
+def _analyse_part(documents: pd.DataFrame, tokenizer: Tokenizer, cache_dir) -> TextTables:
+    return analyse_documents(documents, tokenizer=tokenizer, cache_dir=cache_dir, progress=False)
+
+
+def _match_part(sentences: pd.DataFrame, morphemes: pd.DataFrame, frames: FrameSet) -> pd.DataFrame:
+    return match_frames(sentences, morphemes, frames)
+
+
+def _analyse_and_match_part(documents: pd.DataFrame, tokenizer: Tokenizer, cache_dir,
+                            frames: FrameSet) -> tuple[TextTables, pd.DataFrame]:
+    tables = _analyse_part(documents, tokenizer, cache_dir)
+    return tables, _match_part(tables.sentences, tables.morphemes, frames)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def _run_text(documents, tokenizer, client, address, npartitions, cache_dir, frames):
+    with connect_client(client, address) as active:
+        parts = split_documents(documents, _resolve_partitions(active, npartitions, len(documents)))
+        # scatter: partitions go to workers as data, not inside the task graph.
+        futures = active.scatter(parts)
+        tokenizer = _task_tokenizer(tokenizer)
+        if frames is None:
+            results = active.gather(active.map(_analyse_part, futures, tokenizer=tokenizer, cache_dir=cache_dir))
+            return [(tables, None) for tables in results]
+        return active.gather(active.map(_analyse_and_match_part, futures, tokenizer=tokenizer,
+                                        cache_dir=cache_dir, frames=frames))
+
+
+def _join_tables(results) -> TextTables:
+    return TextTables(*(_concat([getattr(tables, name) for tables, _ in results])
+                        for name in ("sentences", "morphemes", "quotes")))
+
+
+def _sort_hits(hits: pd.DataFrame) -> pd.DataFrame:
+    # Each partition is already in match_frames' order; a stable sort on the column
+    # keys interleaves partitions exactly as one run over all documents would.
+    return hits.sort_values(HIT_ORDER, kind="stable", ignore_index=True)
+
+
+def analyse_documents_dask(documents: pd.DataFrame, tokenizer: Tokenizer | None = None, *, client=None,
+                           address: str | None = None, npartitions: int | None = None,
+                           cache_dir=None) -> TextTables:
+    """:func:`analysis.text.analyse_documents` on a Dask cluster; identical tables.
+
+    ``client`` (a ``distributed.Client``) or ``address`` (``"tcp://host:8786"``) picks the
+    cluster; with neither, the current client or else a temporary ``LocalCluster``.
+    ``npartitions`` defaults to four per worker thread. ``cache_dir`` must be a folder
+    every worker can read and write (each partition is cached under its own key, so a
+    rerun with the same partitions hits the cache).
+
+    Example
+    -------
+    >>> tables = analyse_documents_dask(corpus.documents, address="tcp://scheduler:8786")  # doctest: +SKIP
+    >>> tables.morphemes.columns.tolist()[:3]  # doctest: +SKIP
+    ['doc_id', 'para_id', 'sent_id']
+    """
+    results = _run_text(documents, tokenizer, client, address, npartitions, cache_dir, None)
+    return _join_tables(results)
+
+
+def match_frames_dask(sentences: pd.DataFrame, morphemes: pd.DataFrame, frames: FrameSet | None = None, *,
+                      client=None, address: str | None = None, npartitions: int | None = None) -> pd.DataFrame:
+    """:func:`analysis.frames.match_frames` on a Dask cluster; identical hits table.
+
+    Sentences and morphemes are cut into partitions of whole documents (in order of
+    first appearance) and each partition is matched on a worker.
+
+    Example
+    -------
+    >>> hits = match_frames_dask(tables.sentences, tables.morphemes, client=client)  # doctest: +SKIP
+    """
+    frames = frames if isinstance(frames, FrameSet) else load_frames(frames)
+    if not len(sentences) or not len(morphemes):
+        return match_frames(sentences, morphemes, frames)  # nothing to distribute
+    doc_ids = pd.unique(sentences["doc_id"])
+    with connect_client(client, address) as active:
+        n = _resolve_partitions(active, npartitions, len(doc_ids))
+        labels = pd.Series(np.arange(len(doc_ids)) * n // max(1, len(doc_ids)), index=doc_ids)
+        pairs = zip(_split_by_document(sentences, labels, n), _split_by_document(morphemes, labels, n))
+        futures = [(active.scatter(s), active.scatter(m)) for s, m in pairs]
+        parts = active.gather([active.submit(_match_part, s, m, frames) for s, m in futures])
+    return _sort_hits(_concat(parts))
+
+
+def analyse_and_match_dask(documents: pd.DataFrame, frames: FrameSet | None = None,
+                           tokenizer: Tokenizer | None = None, *, client=None, address: str | None = None,
+                           npartitions: int | None = None, cache_dir=None) -> tuple[TextTables, pd.DataFrame]:
+    """Text layer and frame matching in one pass per partition; returns ``(tables, hits)``.
+
+    Cheaper than :func:`analyse_documents_dask` followed by :func:`match_frames_dask`:
+    morphemes are matched where they were made instead of travelling back and out again.
+    Results equal ``analyse_documents`` then ``match_frames`` on one machine.
+
+    Example
+    -------
+    >>> tables, hits = analyse_and_match_dask(corpus.documents, client=client)  # doctest: +SKIP
+    >>> hits.frame.value_counts().head(3)  # doctest: +SKIP
+    """
+    frames = frames if isinstance(frames, FrameSet) else load_frames(frames)
+    results = _run_text(documents, tokenizer, client, address, npartitions, cache_dir, frames)
+    hits = _sort_hits(_concat([hits for _, hits in results]))
+    return _join_tables(results), hits
