@@ -80,8 +80,8 @@ __all__ = [
 ]
 
 # NMF on TF-IDF gave the most coherent topics, fastest, on the 8,771 presidential
-# speeches at K=20 (NPMI 0.130 in 10 s; gensim 0.055 in 49 s, tomotopy 0.063 in 96 s,
-# scikit-learn LDA 0.056 in 147 s; benchmarks/results/topics.csv). The LDA engines stay
+# speeches at K=20 (NPMI 0.130 in 11 s; gensim 0.055 in 66 s, tomotopy 0.063 in 133 s,
+# scikit-learn LDA 0.056 in 155 s; benchmarks/results/topics.csv). The LDA engines stay
 # available for a generative model with held-out likelihood.
 DEFAULT_ENGINE = "nmf"
 ID_COLUMNS = ("doc_id", "para_id", "sent_id")
