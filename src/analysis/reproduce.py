@@ -74,9 +74,10 @@ def run_notebooks(out: str | Path, corpus: str | Path, manifest: str | Path | No
 TRACKED_PACKAGES = ("mayor-rhetoric", "kiwipiepy", "kiwipiepy_model", "gensim", "tomotopy", "scikit-learn",
                     "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "networkx", "koreanize-matplotlib",
                     "papermill")
-# Executed notebooks carry run times and kernel ids; they are listed but not part of the
-# byte-identical promise, which covers corpus tables, tables, figures and numbers.
-STABLE_DIRS = ("corpus", "tables", "figures", "paper")
+# Executed notebooks carry run times and kernel ids, and saved models zip timestamps:
+# they are not part of the byte-identical promise, which covers the stage tables,
+# tables, figures, paper exports and coding sheets.
+STABLE_DIRS = ("corpus", "text", "tables", "figures", "paper", "validation")
 
 
 def _git_commit() -> str:
