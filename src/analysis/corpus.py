@@ -41,14 +41,13 @@ import pandas as pd
 
 from analysis.cleaning import clean_page
 from analysis.dedup import DEDUP_THRESHOLD, find_duplicates
-from analysis.importers import (MAX_BYTES, Columns, CorpusError, Record, decode_bytes, normalise_text, parse_date,
-                                read_source)
+from analysis.importers import (_HANGUL, MAX_BYTES, Columns, CorpusError, Record, decode_bytes, normalise_text,
+                                parse_date, read_source)
 
 REPORT_COLUMNS = ["source", "doc_id", "status", "reason", "format", "encoding", "published", "n_chars_raw",
                   "n_chars_clean", "n_lines_removed", "duplicate_of", "similarity"]
 AUDIT_COLUMNS = ["doc_id", "line", "text", "rule"]
 MAX_MB = MAX_BYTES / 1e6
-_HANGUL = re.compile(r"[가-힣]")
 
 __all__ = ["AUDIT_COLUMNS", "REPORT_COLUMNS", "Columns", "Corpus", "CorpusError", "decode_bytes", "load_corpus",
            "normalise_text", "read_manifest", "read_text_file", "tidy_text", "write_atomic", "write_corpus",
