@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable

@@ -16,7 +16,7 @@ from scipy.spatial.distance import pdist, squareform
 from sklearn.decomposition import KernelPCA
 
 from analysis.corpus import write_atomic
-from analysis.topics import _check_fitted, _normalise_rows, _top_indices, label_topics
+from analysis.topics import _check_fitted, _normalise_rows, _top_indices
 
 
 
@@ -152,7 +152,7 @@ body{font-family:sans-serif;margin:16px;display:flex;gap:32px;flex-wrap:wrap;col
 
 def write_topic_explorer_html(
     model,
-    path: str | os.PathLike,
+    path: str | Path,
     *,
     n_bars: int = 20,
     lambda_: float = 0.6,
