@@ -150,3 +150,12 @@ def test_unclosed_quote_is_trimmed_before_its_reporting_verb():
 def test_terms_in_double_quotes_are_not_speech():
     spans = find_quote_spans(['시는 "광주형 일자리"를 알렸다. "AI"와 "데이터" 중심이다.'])
     assert [s.speech for s in spans] == [False, False, False]
+
+
+def test_documents_without_speech_have_narration_only():
+    # Documents without a speech span skip the speaker walk; their neighbours are unaffected.
+    tables = analyse_texts(['시는 "광주형 일자리"를 알렸다.', '박민호 부산시장은 "우리가 개척한다"고 말했다.', "그냥 서술이다."])
+    assert tables.quotes[["doc_id", "text", "speaker", "verb"]].values.tolist() == [
+        ["1", "우리가 개척한다", "박민호", "말하다"]]
+    voice = tables.sentences.set_index("doc_id").voice
+    assert (voice["0"], voice["1"], voice["2"]) == ("narration", "quote", "narration")

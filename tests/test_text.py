@@ -153,6 +153,29 @@ def test_tokens_by_unit_keeps_ids_and_filters(tables):
         tokens_by_unit(tables.morphemes, unit="word")
 
 
+def test_tokens_by_unit_matches_the_row_by_row_filter(tables):
+    # tokens_by_unit works on whole columns; this is the same filter one row at a time,
+    # with synonyms and (lemma, tag) stopwords that differ from the analysis's own.
+    tok = Tokenizer(pos=("NNG", "NNP", "VV", "MAG"), min_len=2, stopwords=["일본", ("개척하다", "VV")],
+                    synonyms={"운명": "숙명", "인공지능": ("AI", "SL")})
+    for unit, keys in text.UNIT_KEYS.items():
+        for include_title in (True, False):
+            expected: dict[tuple, list[str]] = {}
+            for row in tables.morphemes.itertuples(index=False):
+                if row.para_id == 0 and not include_title:
+                    continue
+                lemma, tag = tok.canonicalise(row.lemma, row.tag)
+                tokens = expected.setdefault(tuple(getattr(row, key) for key in keys), [])
+                if tok.accepts(lemma, tag):
+                    tokens.append(lemma)
+            got = tokens_by_unit(tables.morphemes, unit=unit, tokenizer=tok, include_title=include_title)
+            assert list(got[keys].itertuples(index=False, name=None)) == list(expected)
+            assert got.tokens.tolist() == list(expected.values())
+            assert got.n_tokens.dtype == "int64" and got[keys].dtypes.tolist() == tables.morphemes[keys].dtypes.tolist()
+    flat = tokens_by_unit(tables.morphemes, unit="document", tokenizer=tok).tokens.sum()
+    assert "숙명" in flat and "운명" not in flat and "일본" not in flat and "개척하다" not in flat and "AI" not in flat
+
+
 def test_tokenizer_settings(tok):
     sentence = "위기를 기회로 삼아 일본을 이기는 길을 간다"
     assert Tokenizer(pos=("NNG",))(sentence) == ["위기", "기회", "길"]
@@ -302,3 +325,70 @@ def test_interrupted_cache_write_leaves_nothing_trusted(tok, tmp_path, kiwi_call
     assert not list(tmp_path.glob("*morphemes*"))  # neither the partial nor a final file
     tables = analyse_documents(DOCS, tokenizer=tok, cache_dir=tmp_path, progress=False)
     assert len(kiwi_calls) == 2 and not tables.morphemes.empty
+
+
+# --- the compact Kiwi pass against a plain one ----------------------------------------
+
+
+def plain_morphemes(documents: pd.DataFrame, tokenizer: Tokenizer) -> pd.DataFrame:
+    """The morpheme rules written the slow, obvious way: one Kiwi call and Python rows per
+    paragraph. The module streams Kiwi's batch output into compact columns instead."""
+    rows, sent_ids = [], {}
+    for doc_id, para_id, _, paragraph in text._split_paragraphs(documents).itertuples(index=False):
+        cleaned, kept = text._strip_invisible(paragraph)
+
+        def place(pos, end=False):
+            if kept is None:
+                return pos
+            return kept[pos - 1] + 1 if end and pos > 0 else kept[pos]
+
+        for sent in tokenizer.kiwi.split_into_sents(cleaned, return_tokens=True):
+            sent_ids[doc_id] = sent_id = sent_ids.get(doc_id, 0) + 1
+            base, joinable = place(sent.start), False
+            for token in sent.tokens:
+                tag = token.tag.split("-")[0]
+                start = place(token.start) - base
+                end = max(place(token.end, end=True) - base, start)
+                if joinable and tag in ("XSV", "XSA") and rows[-1]["end"] == start:
+                    host = rows[-1]
+                    host.update(form=host["form"] + token.form, tag={"XSV": "VV", "XSA": "VA"}[tag], end=end)
+                    host["lemma"] = host["form"] + "다"
+                    joinable = False
+                    continue
+                rows.append({"doc_id": doc_id, "para_id": para_id, "sent_id": sent_id, "form": token.form,
+                             "tag": tag, "lemma": token.lemma, "start": start, "end": end})
+                joinable = tag in ("NNG", "NNP", "XR")
+    for row in rows:
+        row["lemma"], row["tag"] = tokenizer.canonicalise(row["lemma"], row["tag"])
+    return pd.DataFrame(rows, columns=text.MORPHEME_COLUMNS).astype(
+        {"doc_id": str, "para_id": "int64", "sent_id": "int64", "form": str, "tag": str, "lemma": str,
+         "start": "int64", "end": "int64"})
+
+
+@pytest.mark.parametrize("corpus", ["inline", "seed"])
+def test_morphemes_equal_a_plain_token_loop(tok, seed_corpus, corpus):
+    documents = DOCS if corpus == "inline" else seed_corpus.documents  # inline: BOM, zero-width space
+    expected = plain_morphemes(documents, tok)
+    got = analyse_documents(documents, tokenizer=tok, progress=False).morphemes
+    pd.testing.assert_frame_equal(got, expected)  # same rows, order, values and dtypes
+    assert got.tag.isin(["VV", "VA"]).any() and (got.form.str.len() > 1).any()
+
+
+def test_batch_size_does_not_change_the_tables(tok, seed_corpus, monkeypatch):
+    documents = pd.concat([seed_corpus.documents, DOCS.assign(doc_id=["x0", "x3"])], ignore_index=True)
+    whole = analyse_documents(documents, tokenizer=tok, progress=False)
+    monkeypatch.setattr(text, "_BATCH_ROWS", 7)  # pack after nearly every paragraph
+    batched = analyse_documents(documents, tokenizer=tok, progress=False)
+    for name in ("sentences", "morphemes", "quotes"):
+        pd.testing.assert_frame_equal(getattr(batched, name), getattr(whole, name))
+
+
+def test_tables_have_the_documented_dtypes_fresh_and_cached(tok, tmp_path):
+    fresh = analyse_documents(DOCS, tokenizer=tok, cache_dir=tmp_path, progress=False)
+    cached = analyse_documents(DOCS, tokenizer=tok, cache_dir=tmp_path, progress=False)
+    string = pd.Series([""]).astype(str).dtype  # what astype(str) gives in this pandas
+    for tables in (fresh, cached):
+        assert tables.morphemes.dtypes.tolist() == [string, "int64", "int64", string, string, string, "int64", "int64"]
+        assert tables.sentences.dtypes.tolist() == [string, "int64", "int64", "int64", "int64", string, string, string]
+    for name in ("sentences", "morphemes", "quotes"):
+        pd.testing.assert_frame_equal(getattr(fresh, name), getattr(cached, name))

@@ -166,17 +166,21 @@ def attribute_quotes(paragraphs: pd.DataFrame, sentences: pd.DataFrame, morpheme
     [['우리가 개척한다', '박민호', '말하다']]
     """
     speakers = speakers or {}
-    # Only documents with a double quote mark can have a quote whose verb is looked up.
-    quoting = paragraphs["doc_id"][paragraphs["text"].str.contains(_DOUBLE.pattern)].unique()
-    verbs = _index_verbs(morphemes, quoting)
+    # Only documents with a speech span are walked: the others (most speeches, few news
+    # articles) are all narration. A double quote mark is the cheap first test.
+    # Plain lists, sliced per document: iterating pandas (arrow-backed) columns is slow.
+    marked = paragraphs["doc_id"][paragraphs["text"].str.contains(_DOUBLE.pattern)].unique()
+    para_rows = _group_rows_by_doc(paragraphs[paragraphs["doc_id"].isin(marked)], ["para_id", "offset", "text"])
+    spans = {doc_id: _document_spans(paras) for doc_id, paras in para_rows.items()}
+    speaking = [doc_id for doc_id, found in spans.items() if any(span.speech for span in found)]
+    verbs = _index_verbs(morphemes, speaking)
+    positions = sentences.assign(index=range(len(sentences)))  # row numbers in the full table
+    sent_rows = _group_rows_by_doc(positions[positions["doc_id"].isin(speaking)],
+                                   ["index", "para_id", "start", "end", "sent_id", "text"])
     quoted: dict[int, str] = {}
     quotes: list[dict] = []
-    # Plain lists, sliced per document: iterating pandas (arrow-backed) columns is slow.
-    para_rows = _group_rows_by_doc(paragraphs, ["para_id", "offset", "text"])
-    sent_rows = _group_rows_by_doc(sentences.assign(index=range(len(sentences))),
-                             ["index", "para_id", "start", "end", "sent_id", "text"])
     for doc_id, rows in sent_rows.items():
-        doc = _Document(doc_id, para_rows[doc_id], rows, speakers.get(doc_id, ("", "")), verbs)
+        doc = _Document(doc_id, para_rows[doc_id], rows, speakers.get(doc_id, ("", "")), verbs, spans[doc_id])
         quoted.update(doc.attribute())
         quotes.extend({"doc_id": doc_id, **quote} for quote in doc.quotes)
     table = pd.DataFrame(quotes, columns=QUOTE_COLUMNS)
@@ -198,11 +202,17 @@ class _Sentence(NamedTuple):
     text: str
 
 
+def _document_spans(paras: list[tuple]) -> list[QuoteSpan]:
+    """Quote spans of one document's ``(para_id, offset, text)`` rows; the title is a headline."""
+    return find_quote_spans([text for _, _, text in paras], [i for i, (pid, _, _) in enumerate(paras) if pid == 0])
+
+
 class _Document:
     """Attribution state for one document: its sentences, spans, known persons, current speaker."""
 
-    def __init__(self, doc_id, paras: list[tuple], sents: list[tuple], manifest: tuple[str, str], verbs):
-        self.doc_id, self.manifest, self.verbs = doc_id, manifest, verbs
+    def __init__(self, doc_id, paras: list[tuple], sents: list[tuple], manifest: tuple[str, str], verbs,
+                 spans: list[QuoteSpan]):
+        self.doc_id, self.manifest, self.verbs, self.spans = doc_id, manifest, verbs, spans
         para_ids = [p for p, _, _ in paras]
         self.texts = [text for _, _, text in paras]
         position = {pid: i for i, pid in enumerate(para_ids)}
@@ -211,7 +221,6 @@ class _Document:
         self.by_par: dict[int, list[_Sentence]] = {}
         for row in self.rows:
             self.by_par.setdefault(row.par, []).append(row)
-        self.spans = find_quote_spans(self.texts, [i for i, pid in enumerate(para_ids) if pid == 0])
         self.registry: list[tuple[str, str]] = [manifest] if manifest[0] else []
         self.current = ""
         self.quotes: list[dict] = []
@@ -219,8 +228,6 @@ class _Document:
 
     def attribute(self) -> dict[int, str]:
         """Walk the sentences in order; return ``{sentence row: speaker}`` for quoted sentences."""
-        if not any(span.speech for span in self.spans):
-            return {}  # no quotes: the walk below would only track speakers nobody asks for
         masks = self.masks
         starts: dict[int, list[tuple[int, QuoteSpan]]] = {}
         for span in self.spans:

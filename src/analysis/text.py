@@ -6,7 +6,10 @@ A document is its title (paragraph 0, so headline quotes count) and its cleaned 
 paragraph per line (para_id 1, 2, ... over the non-blank lines). Every paragraph is
 analysed by Kiwi exactly once, with ``Kiwi.split_into_sents(paragraphs, return_tokens=True)``
 over the whole corpus on Kiwi's own worker threads: sentence boundaries (Kiwi keeps quoted
-speech together), morphemes, lemmas and offsets all come from that one analysis.
+speech together), morphemes, lemmas and offsets all come from that one analysis. Kiwi's
+results are consumed as they arrive and packed, in batches, into compact columns (int64
+arrays, Arrow strings), so memory stays close to the size of the final tables (about
+1 GB for the 10M morphemes of 21M characters of speeches).
 
 Three tables come out (:class:`TextTables`):
 
@@ -422,8 +425,7 @@ class _Columns:
 
     def finish(self) -> dict:
         self.pack()
-        columns = {name: np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, np.int64)
-                   for name, values in self.ints.items()}
+        columns = {name: np.frombuffer(values, dtype=np.int64) for name, values in self.ints.items()}
         for name, chunks in self._chunks.items():
             columns[name] = pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
         return columns
@@ -498,7 +500,8 @@ def _analyse_paragraphs(tokenizer: Tokenizer, texts: list[str], progress: bool) 
     _canonicalise_batch(tokenizer, lemmas, tags)
     sents, morphs = sents.finish(), morphs.finish()
     base = sents["start"][morphs["row"]]
-    morphs["start"], morphs["end"] = morphs["start"] - base, morphs["end"] - base
+    morphs["start"] -= base  # in place: these arrays are the size of the corpus
+    morphs["end"] -= base
     return sents, morphs
 
 
