@@ -34,7 +34,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
         print("duplicates: not searched (--no-dedup)")
     print(f"wrote {Path(args.out) / 'documents.parquet'}, cleaning_audit.csv, report.csv")
     if args.text and len(corpus.documents):
-        from analysis.corpus import write_tables
+        from analysis.io import write_tables
         from analysis.text import analyse_documents
 
         tables = analyse_documents(corpus.documents, cache_dir=args.cache_dir)

@@ -29,8 +29,6 @@ Example
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +38,7 @@ import pandas as pd
 
 from analysis.cleaning import clean_page
 from analysis.dedup import DEDUP_THRESHOLD, find_duplicates
+from analysis.io import write_tables
 from analysis.importers import (_HANGUL, MAX_BYTES, Columns, CorpusError, Record, decode_bytes, normalise_text,
                                 parse_date, read_source)
 
@@ -49,8 +48,7 @@ AUDIT_COLUMNS = ["doc_id", "line", "text", "rule"]
 MAX_MB = MAX_BYTES / 1e6
 
 __all__ = ["AUDIT_COLUMNS", "REPORT_COLUMNS", "Columns", "Corpus", "CorpusError", "decode_bytes", "load_corpus",
-           "normalise_text", "read_manifest", "read_text_file", "tidy_text", "write_atomic", "write_corpus",
-           "write_table", "write_tables"]
+           "normalise_text", "read_manifest", "read_text_file", "tidy_text", "write_corpus"]
 
 
 @dataclass(frozen=True)
@@ -246,66 +244,6 @@ def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = Non
         audits = [a for a in audits if a.doc_id.iloc[0] not in merged]
     audit = pd.concat(audits, ignore_index=True)[AUDIT_COLUMNS] if audits else pd.DataFrame(columns=AUDIT_COLUMNS)
     return Corpus(documents=docs.reset_index(drop=True), audit=audit, report=report)
-
-
-def write_atomic(path: str | Path, write) -> Path:
-    """Call ``write(tmp_path)`` then rename onto ``path``, so a failed run leaves old files intact.
-
-    Example
-    -------
-    >>> write_atomic("/tmp/x.txt", lambda tmp: Path(tmp).write_text("ok"))  # doctest: +SKIP
-    PosixPath('/tmp/x.txt')
-    """
-    return write_tables_with({Path(path): write})[Path(path)]
-
-
-def write_tables_with(writers: dict[Path, object]) -> dict[Path, Path]:
-    """Run every ``write(tmp_path)`` first and rename only when all have succeeded.
-
-    Outputs belong together (a report must describe the documents beside it), so a
-    failure in any of them leaves every earlier file as it was.
-    """
-    staged: dict[Path, str] = {}
-    try:
-        for path, write in writers.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            os.close(fd)
-            staged[path] = tmp
-            write(tmp)
-        for path, tmp in staged.items():
-            os.replace(tmp, path)
-    finally:
-        for tmp in staged.values():
-            if os.path.exists(tmp):
-                os.remove(tmp)
-    return {path: path for path in writers}
-
-
-def _table_writer(df: pd.DataFrame, path: Path):
-    if path.suffix == ".parquet":
-        return lambda tmp: df.to_parquet(tmp, index=False)
-    return lambda tmp: df.to_csv(tmp, index=False, lineterminator="\n")
-
-
-def write_tables(tables: dict[str | Path, pd.DataFrame]) -> dict[Path, Path]:
-    """Write several tables (parquet or CSV by suffix) all-or-nothing; see :func:`write_tables_with`.
-
-    Example
-    -------
-    >>> write_tables({"/tmp/a.csv": pd.DataFrame({"x": [1]})})  # doctest: +SKIP
-    """
-    return write_tables_with({Path(p): _table_writer(df, Path(p)) for p, df in tables.items()})
-
-
-def write_table(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table as parquet or CSV (by suffix), atomically and byte-stable.
-
-    Example
-    -------
-    >>> write_table(pd.DataFrame({"doc_id": ["000"]}), "/tmp/t.csv")  # doctest: +SKIP
-    """
-    return write_tables({path: df})[Path(path)]
 
 
 def write_corpus(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:

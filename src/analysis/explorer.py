@@ -15,7 +15,7 @@ import numpy as np
 from scipy.spatial.distance import pdist, squareform
 from sklearn.decomposition import KernelPCA
 
-from analysis.corpus import write_atomic
+from analysis.io import write_atomic
 from analysis.topics import _check_fitted, _normalise_rows, _top_indices
 
 

@@ -704,7 +704,7 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
     >>> run_frames(df, "output/frame_hits.csv")[["id", "frame"]].values.tolist()  # doctest: +SKIP
     [['a1', 'japan_rivalry']]
     """
-    from analysis.corpus import write_table
+    from analysis.io import write_table
     from analysis.text import analyse_documents
 
     if id_col is None:

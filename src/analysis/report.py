@@ -26,9 +26,7 @@ Example
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
-import json
 import logging
 import re
 from pathlib import Path
@@ -40,7 +38,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from analysis.corpus import write_atomic, write_table  # noqa: E402
+from analysis.io import sha256_file, write_atomic, write_json, write_table  # noqa: E402
 
 FONT_FAMILY = "NanumGothic"
 FIGURE_FORMATS = ("pdf", "svg", "png")
@@ -141,15 +139,6 @@ def _record(paths: list[Path]) -> None:
         _RUN["outputs"].extend(paths)
 
 
-def sha256_file(path: str | Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def finish_run() -> Path | None:
     """Write ``OUT/provenance/<notebook>.json``: parameters and every output with its sha256."""
     if not _RUN:
@@ -161,9 +150,7 @@ def finish_run() -> Path | None:
         "parameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in sorted(_RUN["parameters"].items())},
         "outputs": {_relative(p, out): sha256_file(p) for p in outputs},
     }
-    path = out / "provenance" / f"{_RUN['notebook']}.json"
-    text = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
-    write_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    path = write_json(record, out / "provenance" / f"{_RUN['notebook']}.json")
     _RUN.clear()
     return path
 

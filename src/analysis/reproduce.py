@@ -12,16 +12,13 @@ Example
 
 from __future__ import annotations
 
-import importlib.metadata
-import json
 import logging
 import platform
 import subprocess
 from importlib import resources
 from pathlib import Path
 
-from analysis.corpus import write_atomic
-from analysis.report import sha256_file
+from analysis.io import collect_versions, sha256_file, write_json
 
 DEFAULT_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -105,12 +102,7 @@ def write_provenance(out: str | Path, inputs: list[Path], parameters: dict) -> P
     >>> write_provenance("output", [Path("data/raw")], {"SEED": 1})  # doctest: +SKIP
     """
     out = Path(out)
-    versions = {}
-    for name in TRACKED_PACKAGES:
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = ""
+    versions = collect_versions(TRACKED_PACKAGES)
     lexicon_dir = resources.files("analysis") / "lexicons"
     lexicons = {p.name: sha256_file(p) for p in sorted(Path(str(lexicon_dir)).glob("*")) if p.is_file()}
     record = {
@@ -122,6 +114,4 @@ def write_provenance(out: str | Path, inputs: list[Path], parameters: dict) -> P
         "lexicons": lexicons,
         "outputs": {k: v for d in STABLE_DIRS if (out / d).exists() for k, v in _hash_tree(out / d).items()},
     }
-    path = out / "provenance.json"
-    text = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    return write_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return write_json(record, out / "provenance.json")

@@ -444,7 +444,7 @@ def write_coding_sheet(sample: pd.DataFrame, path: str | Path, frames=None) -> P
     -------
     >>> write_coding_sheet(sample, "coding/frames_round1.xlsx", frames=load_frames())  # doctest: +SKIP
     """
-    from analysis.corpus import write_atomic
+    from analysis.io import write_atomic
 
     frame_ids = list(getattr(frames, "ids", frames)) if frames is not None else _predicted_frames(sample)
     cols = [c for c in ["item", "doc_id", "para_id", "sent_id", "speaker", "voice", "text"] if c in sample]

@@ -552,7 +552,7 @@ def hash_inputs(paragraphs: pd.DataFrame, tokenizer: Tokenizer) -> str:
 def _load_or_analyse(paragraphs: pd.DataFrame, tokenizer: Tokenizer, cache_dir, progress: bool):
     if cache_dir is None:
         return _build_tables(paragraphs, tokenizer, progress)
-    from analysis.corpus import write_atomic
+    from analysis.io import write_atomic
 
     key = hash_inputs(paragraphs, tokenizer)[:32]
     paths = [Path(cache_dir) / f"text-{key}.{name}.parquet" for name in ("sentences", "morphemes")]

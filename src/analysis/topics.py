@@ -56,7 +56,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.metrics.pairwise import cosine_similarity
 from tqdm.auto import tqdm
 
-from analysis.corpus import write_atomic
+from analysis.io import write_atomic
 
 __all__ = [
     "DEFAULT_ENGINE",
