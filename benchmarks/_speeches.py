@@ -112,7 +112,7 @@ def import_speeches(path: str | Path):
     '박정희'
     """
     from analysis.corpus import load_corpus
-    from analysis.importers import Columns
+    from analysis.corpus.importers import Columns
 
     columns = Columns(text="speech_text", id="division_number", date="date", title="title", speaker="president")
     return load_corpus([path], columns=columns)

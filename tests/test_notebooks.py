@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.reproduce import STABLE_DIRS, run_notebooks
+from analysis.report.provenance import STABLE_DIRS
+from analysis.reproduce import run_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

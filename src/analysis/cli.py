@@ -16,7 +16,7 @@ DEFAULT_CACHE = ".cache/text"
 
 
 def _cmd_corpus(args: argparse.Namespace) -> int:
-    from analysis.importers import Columns
+    from analysis.corpus import Columns
 
     columns = Columns(text=args.text_col, id=args.id_col, date=args.date_col, title=args.title_col,
                       speaker=args.speaker_col)
@@ -48,7 +48,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
 def _read_input_table(path: str, text_col: str | None, id_col: str | None):
     """A table of texts (parquet, CSV, TSV, JSONL, xlsx) as a documents table, rows tidied, not cleaned."""
-    from analysis.importers import Columns
+    from analysis.corpus import Columns
 
     corpus = load_corpus([path], columns=Columns(text=text_col, id=id_col), clean=False, dedup=False)
     excluded = corpus.report[corpus.report.status.ne("included")]
@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="analysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     from analysis.corpus import MAX_MB
-    from analysis.dedup import DEDUP_THRESHOLD
+    from analysis.corpus import DEDUP_THRESHOLD
 
     corpus = sub.add_parser(
         "corpus", help="read, clean, deduplicate and account for a corpus",

@@ -13,12 +13,9 @@ Example
 from __future__ import annotations
 
 import logging
-import platform
-import subprocess
-from importlib import resources
 from pathlib import Path
 
-from analysis.io import collect_versions, sha256_file, write_json
+from analysis.report.provenance import write_provenance
 
 DEFAULT_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -66,52 +63,3 @@ def run_notebooks(out: str | Path, corpus: str | Path, manifest: str | Path | No
         executed.append(target)
     write_provenance(out, inputs=[Path(corpus)] + ([Path(manifest)] if manifest else []), parameters=params)
     return executed
-
-
-TRACKED_PACKAGES = ("mayor-rhetoric", "kiwipiepy", "kiwipiepy_model", "gensim", "tomotopy", "scikit-learn",
-                    "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "networkx", "koreanize-matplotlib",
-                    "papermill")
-# Executed notebooks carry run times and kernel ids, and saved models zip timestamps:
-# they are not part of the byte-identical promise, which covers the stage tables,
-# tables, figures, paper exports and coding sheets.
-STABLE_DIRS = ("corpus", "text", "tables", "figures", "paper", "validation")
-
-
-def _git_commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
-                              text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
-def _hash_tree(path: Path) -> dict[str, str]:
-    """sha256 of a file, or of every file below a folder, keyed by ``name/relative/path``."""
-    if path.is_file():
-        return {path.name: sha256_file(path)}
-    return {f"{path.name}/{p.relative_to(path).as_posix()}": sha256_file(p)
-            for p in sorted(path.rglob("*")) if p.is_file()}
-
-
-def write_provenance(out: str | Path, inputs: list[Path], parameters: dict) -> Path:
-    """Write ``OUT/provenance.json``: versions, parameters, git commit, and the sha256 of
-    every input file, every shipped lexicon and every output.
-
-    Example
-    -------
-    >>> write_provenance("output", [Path("data/raw")], {"SEED": 1})  # doctest: +SKIP
-    """
-    out = Path(out)
-    versions = collect_versions(TRACKED_PACKAGES)
-    lexicon_dir = resources.files("analysis") / "lexicons"
-    lexicons = {p.name: sha256_file(p) for p in sorted(Path(str(lexicon_dir)).glob("*")) if p.is_file()}
-    record = {
-        "python": platform.python_version(),
-        "packages": versions,
-        "git_commit": _git_commit(),
-        "parameters": {k: str(v) for k, v in sorted(parameters.items())},
-        "inputs": {k: v for p in inputs for k, v in _hash_tree(Path(p)).items()},
-        "lexicons": lexicons,
-        "outputs": {k: v for d in STABLE_DIRS if (out / d).exists() for k, v in _hash_tree(out / d).items()},
-    }
-    return write_json(record, out / "provenance.json")

@@ -143,7 +143,7 @@ def test_unparseable_dates_are_kept_empty_and_reported(tmp_path):
 
 
 def test_a_table_without_the_text_column_is_an_error(tmp_path, capsys):
-    path = Path(__file__).parent / "data" / "byoc" / "errors" / "no_text_column.csv"
+    path = Path(__file__).parents[1] / "data" / "byoc" / "errors" / "no_text_column.csv"
     assert main(["corpus", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "no_text_column.csv: no text column 'text'" in err and "'body'" in err and "--text-col" in err

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis.cleaning import clean_page
+from analysis.corpus.cleaning import clean_page
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
-SITES = Path(__file__).parent / "data" / "sites"
+SITES = Path(__file__).parents[1] / "data" / "sites"
 
 # Raw line numbers of each page's article body, read by hand; a tuple is one paragraph
 # split over lines inside an open quotation. Inline byline prefixes are stripped.

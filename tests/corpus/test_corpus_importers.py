@@ -11,9 +11,9 @@ from openpyxl import Workbook
 
 from analysis.cli import main
 from analysis.corpus import load_corpus
-from analysis.importers import Columns, CorpusError, extract_visible_text, is_html, parse_date, read_table
+from analysis.corpus.importers import Columns, CorpusError, extract_visible_text, is_html, parse_date, read_table
 
-BYOC = Path(__file__).parent / "data" / "byoc"
+BYOC = Path(__file__).parents[1] / "data" / "byoc"
 TABLES = ["articles.csv", "articles_cp949.csv", "speeches.tsv", "posts.jsonl", "speeches.parquet"]
 BIGKINDS_HEADER = ["뉴스 식별자", "일자", "언론사", "기고자", "제목", "통합 분류1", "통합 분류2", "통합 분류3",
                    "사건/사고 분류1", "사건/사고 분류2", "사건/사고 분류3", "인물", "위치", "기관", "키워드",

@@ -167,7 +167,7 @@ def test_dedup_threshold_and_no_dedup(tmp_path):
 
 
 def test_duplicates_do_not_depend_on_input_order(tmp_path):
-    from analysis.dedup import find_duplicates
+    from analysis.corpus.dedup import find_duplicates
 
     rng = np.random.default_rng(0)
     docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(40)],
@@ -181,7 +181,7 @@ def test_duplicates_do_not_depend_on_input_order(tmp_path):
 
 
 def test_dedup_finds_planted_copies_among_thousands():
-    from analysis.dedup import find_duplicates
+    from analysis.corpus.dedup import find_duplicates
 
     rng = np.random.default_rng(1)
     syllables = np.array(list("가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허고노도로모보소오조초"))

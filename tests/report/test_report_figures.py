@@ -6,7 +6,7 @@ import warnings
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis.plots import plot_timeline
+from analysis.report.plots import plot_timeline
 from analysis.report import save_figure, use_korean_style
 
 

@@ -6,7 +6,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from analysis import plots
+from analysis.report import plots
 from analysis.report import save_figure, use_korean_style
 
 TERMS = pd.DataFrame({"topic": [1, 1, 2, 2], "rank": [1, 2, 1, 2], "term": ["인공지능", "데이터", "일본", "추월하다"],

@@ -19,7 +19,7 @@ Example
 >>> result.body
 '시장은 "AI 도시를 만들겠다"고 말했다.'
 >>> sorted(result.removed["rule"])
-['byline', 'ui_token']
+['byline', 'title', 'ui_token', 'ui_token']
 """
 
 from __future__ import annotations
@@ -156,11 +156,11 @@ def clean_page(raw: str) -> CleanResult:
 
     Example
     -------
-    >>> r = clean_page("광고\\n제목\\n본문 첫 문장이다.\\n본문 첫 문장이다.")
+    >>> r = clean_page("광고\\n광주시, 인공지능 중심도시 선언\\n본문 첫 문장이다.\\n본문 첫 문장이다.")
     >>> r.title, r.body
-    ('제목', '본문 첫 문장이다.')
+    ('광주시, 인공지능 중심도시 선언', '본문 첫 문장이다.')
     >>> r.removed[["line", "rule"]].values.tolist()
-    [[1, 'ui_token'], [4, 'duplicate']]
+    [[1, 'ui_token'], [2, 'title'], [4, 'duplicate']]
     """
     lines = raw.splitlines()
     rules: list[str | None] = [None if line.strip() else "blank" for line in lines]

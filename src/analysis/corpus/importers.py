@@ -42,6 +42,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.errors import InputError
+
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
 _TABLE_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
                   ".parquet": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx"}
@@ -64,14 +66,14 @@ BIGKINDS_FLAG = "분석제외 여부"
 # a dump of many documents would stall the page cleaner. Raise it with --max-mb.
 MAX_BYTES = 5_000_000
 
-_HANGUL = re.compile(r"[가-힣]")
+HANGUL = re.compile(r"[가-힣]")
 # Zero-width and byte-order characters become tokens in Kiwi; NBSP breaks splitting.
 _INVISIBLE = str.maketrans({"\ufeff": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None,
                             "\xa0": " "})
 _HAS_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\xa0]")
 
 
-class CorpusError(ValueError):
+class CorpusError(InputError):
     """An input that cannot be read at all (as opposed to one that is excluded)."""
 
 
@@ -168,7 +170,7 @@ def _decode_utf16_without_bom(data: bytes) -> tuple[str, str]:
             text = data.decode(encoding, errors="strict")
         except UnicodeDecodeError:
             continue
-        if _HANGUL.search(text) and not _CONTROL.search(text):
+        if HANGUL.search(text) and not _CONTROL.search(text):
             return text, encoding
     raise CorpusError("binary file (contains NUL bytes)")
 

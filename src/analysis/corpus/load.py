@@ -1,29 +1,9 @@
-"""Read a corpus from disk and account for every input.
+"""Load a corpus: read every input, judge it, clean it, merge duplicates, account for all.
 
-A corpus is three tables:
-
-- ``documents``: one row per included document (``doc_id``, ``title``, ``text`` = the
-  body with one paragraph per line, metadata such as ``published`` (ISO date) and
-  ``speaker``, ``source``, ``encoding``);
-- ``audit``: every line the page cleaner removed (``doc_id``, ``line``, ``text``, ``rule``);
-- ``report``: one row per input (a page file or a table row: ``source``, ``doc_id``,
-  ``status``, ``reason``, ...), so that inputs = included + excluded + merged.
-
-The stage runs in four steps. Importers (:mod:`analysis.importers`) turn folders of
-pages and tables into records, decoding bytes (BOM, UTF-8, CP949, then
-charset-normalizer) and normalising to NFC. Each record is then judged: unreadable,
-empty, without Hangul or with an id already taken means *excluded*, with the reason.
-The text of the others is cleaned: scraped pages go through the page cleaner
-(:func:`analysis.cleaning.clean_page`), table rows (already article bodies) only have
-their lines tidied, unless ``clean`` says otherwise. Finally exact and near duplicates
-(:mod:`analysis.dedup`) are *merged* into one canonical copy, recorded with
-``duplicate_of`` and ``similarity``.
-
-Example
--------
->>> corpus = load_corpus(["data/raw"], manifest="data/raw/manifest.csv")  # doctest: +SKIP
->>> corpus.report.status.value_counts().to_dict()  # doctest: +SKIP
-{'included': 5}
+The stage's model is in :mod:`analysis.corpus`. Here each input record is judged
+(unreadable, empty, without Hangul or with a taken id: *excluded*, with the reason),
+its text cleaned (pages by the page cleaner, table rows only tidied), and exact and
+near duplicates *merged* into one canonical copy; the report has one row per input.
 """
 
 from __future__ import annotations
@@ -36,19 +16,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.cleaning import clean_page
-from analysis.dedup import DEDUP_THRESHOLD, find_duplicates
-from analysis.io import write_tables
-from analysis.importers import (_HANGUL, MAX_BYTES, Columns, CorpusError, Record, decode_bytes, normalise_text,
+from analysis.corpus.cleaning import clean_page
+from analysis.corpus.dedup import DEDUP_THRESHOLD, find_duplicates
+from analysis.corpus.importers import (HANGUL, MAX_BYTES, Columns, CorpusError, Record, decode_bytes, normalise_text,
                                 parse_date, read_source)
+from analysis.io import write_tables
 
 REPORT_COLUMNS = ["source", "doc_id", "status", "reason", "format", "encoding", "published", "n_chars_raw",
                   "n_chars_clean", "n_lines_removed", "duplicate_of", "similarity"]
 AUDIT_COLUMNS = ["doc_id", "line", "text", "rule"]
 MAX_MB = MAX_BYTES / 1e6
 
-__all__ = ["AUDIT_COLUMNS", "REPORT_COLUMNS", "Columns", "Corpus", "CorpusError", "decode_bytes", "load_corpus",
-           "normalise_text", "read_manifest", "read_text_file", "tidy_text", "write_corpus"]
+__all__ = ["AUDIT_COLUMNS", "MAX_MB", "REPORT_COLUMNS", "Corpus", "load_corpus", "read_manifest", "read_text_file",
+           "tidy_text", "write_corpus"]
 
 
 @dataclass(frozen=True)
@@ -137,7 +117,7 @@ def _judge(record: Record, seen_ids: dict[str, str], clean: bool | None) -> tupl
     if not record.text.strip():
         row["reason"] = "empty file" if record.kind == "page" else "empty text"
         return nothing
-    if not _HANGUL.search(record.text):
+    if not HANGUL.search(record.text):
         row["reason"] = "no Korean text"
         return nothing
     if record.doc_id in seen_ids:
