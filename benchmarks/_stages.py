@@ -125,7 +125,7 @@ def stage_kiwi_bare(n=None, work=".", workers=1):
 
 def add_userdict(kiwi) -> None:
     try:
-        from analysis.lexicons import read_userdict
+        from analysis.text.lexicons import read_userdict
     except ImportError:
         return
     for word in read_userdict():

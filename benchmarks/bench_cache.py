@@ -26,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.corpus import load_corpus
-from analysis.text import Tokenizer, _load_or_analyse, _split_paragraphs, analyse_documents, analyse_texts
+from analysis.text import Tokenizer, analyse_documents, analyse_texts
+from analysis.text.analyse import load_or_build_tables, split_paragraphs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,9 +47,9 @@ def read_documents(path: str | None, text_column: str, limit: int | None) -> tup
 def time_runs(documents: pd.DataFrame, tokenizer: Tokenizer, repeat: int) -> list[dict]:
     """Best of ``repeat`` cold and cached timings for both stages, each cold run in a fresh cache."""
     rows = []
-    paragraphs = _split_paragraphs(documents)
+    paragraphs = split_paragraphs(documents)
     stages = {
-        "tokenise": lambda cache: _load_or_analyse(paragraphs, tokenizer, cache, progress=False),
+        "tokenise": lambda cache: load_or_build_tables(paragraphs, tokenizer, cache, progress=False),
         "analyse_documents": lambda cache: analyse_documents(documents, tokenizer, cache, progress=False),
     }
     for stage, run in stages.items():

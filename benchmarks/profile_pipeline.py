@@ -4,14 +4,14 @@ against bare ``Kiwi.tokenize``, plus a cProfile of the whole call.
 Kiwi's analysis runs in its own threads and the pipeline's Python runs in the main
 thread, so timing the steps inside one call mixes them. Here the Kiwi call is made
 once and its results kept in a list; the pipeline's Python steps then run on that list
-(``analysis.text._run_kiwi``, the module's single Kiwi entry point, is replaced for the
+(``analysis.text.analyse.run_kiwi``, the package's single Kiwi entry point, is replaced for the
 measurement only), which isolates:
 
 - ``Kiwi split_into_sents (paragraphs)``: the one Kiwi call the pipeline makes;
-- ``token loop``: ``_analyse_paragraphs`` on the kept results (offsets, suffix joining,
+- ``token loop``: ``analyse_paragraphs`` on the kept results (offsets, suffix joining,
   synonyms: pure Python, one iteration per morpheme);
-- ``DataFrame building``: the rest of ``_build_tables`` (columns to pandas, string dtypes);
-- ``_split_paragraphs`` and ``attribute_quotes`` (quotes and speakers);
+- ``DataFrame building``: the rest of ``build_tables`` (columns to pandas, string dtypes);
+- ``split_paragraphs`` and ``attribute_quotes`` (quotes and speakers);
 - ``bare tokenize (documents)`` and the whole ``analyse_documents`` call for reference.
 
 Everything but the Kiwi calls is single-threaded: with more Kiwi workers those steps
@@ -56,10 +56,10 @@ def decompose_pipeline(documents: pd.DataFrame, workers: int = 1) -> pd.DataFram
     """
     from unittest import mock
 
-    from analysis import text
-    from analysis.quotes import attribute_quotes
+    from analysis.text import Tokenizer, analyse
+    from analysis.text.quotes import attribute_quotes
 
-    tokenizer = text.Tokenizer(num_workers=workers)
+    tokenizer = Tokenizer(num_workers=workers)
     kiwi = tokenizer.kiwi  # loaded once, outside every timing
     rows = []
 
@@ -70,20 +70,20 @@ def decompose_pipeline(documents: pd.DataFrame, workers: int = 1) -> pd.DataFram
     list(kiwi.tokenize(texts[:5]))  # Kiwi builds some structures on first use: keep that out
     _, s, c = clock(lambda: sum(len(t) for t in kiwi.tokenize(texts)))
     add("bare tokenize (documents)", s, c)
-    paragraphs, s, c = clock(text._split_paragraphs, documents)
-    add("_split_paragraphs", s, c)
-    cleaned = [text._strip_invisible(t)[0] for t in paragraphs.text]
-    results, s, c = clock(lambda: list(text._run_kiwi(kiwi, cleaned)))
+    paragraphs, s, c = clock(analyse.split_paragraphs, documents)
+    add("split_paragraphs", s, c)
+    cleaned = [analyse.strip_invisible(t)[0] for t in paragraphs.text]
+    results, s, c = clock(lambda: list(analyse.run_kiwi(kiwi, cleaned)))
     add("Kiwi split_into_sents (paragraphs)", s, c)
-    with mock.patch.object(text, "_run_kiwi", lambda _kiwi, _texts: results):
-        _, s_loop, c_loop = clock(text._analyse_paragraphs, tokenizer, paragraphs.text.tolist(), False)
-        add("token loop (_analyse_paragraphs without Kiwi)", s_loop, c_loop)
-        (sentences, morphemes), s, c = clock(text._build_tables, paragraphs, tokenizer, False)
-        add("DataFrame building (_build_tables minus the loop)", s - s_loop, c - c_loop)
-    speakers = {str(d): (text._clean(sp), "") for d, sp in zip(documents.doc_id, documents.get("speaker", ""))}
+    with mock.patch.object(analyse, "run_kiwi", lambda _kiwi, _texts: results):
+        _, s_loop, c_loop = clock(analyse.analyse_paragraphs, tokenizer, paragraphs.text.tolist(), False)
+        add("token loop (analyse_paragraphs without Kiwi)", s_loop, c_loop)
+        (sentences, morphemes), s, c = clock(analyse.build_tables, paragraphs, tokenizer, False)
+        add("DataFrame building (build_tables minus the loop)", s - s_loop, c - c_loop)
+    speakers = analyse.collect_speakers(documents)
     _, s, c = clock(attribute_quotes, paragraphs, sentences, morphemes, speakers)
     add("attribute_quotes", s, c)
-    _, s, c = clock(text.analyse_documents, documents, tokenizer, None, False)
+    _, s, c = clock(analyse.analyse_documents, documents, tokenizer, None, False)
     add("analyse_documents (whole call)", s, c)
     table = pd.DataFrame(rows)
     base = table.loc[table.step == "bare tokenize (documents)", "cpu_seconds"].iloc[0]
@@ -93,19 +93,19 @@ def decompose_pipeline(documents: pd.DataFrame, workers: int = 1) -> pd.DataFram
 
 def profile_pipeline(documents: pd.DataFrame, workers: int = 1, top: int = 25) -> str:
     """cProfile of ``analyse_documents`` without the Kiwi call; the top functions by own time."""
-    from analysis import text
+    from analysis.text import Tokenizer, analyse
 
-    tokenizer = text.Tokenizer(num_workers=workers)
+    tokenizer = Tokenizer(num_workers=workers)
     _ = tokenizer.kiwi
     profiler = cProfile.Profile()
     # Kiwi's results are computed first, so the profile shows the Python steps, not the
     # main thread waiting for Kiwi's worker threads.
-    results = list(text._run_kiwi(tokenizer.kiwi, [text._strip_invisible(t)[0]
-                                                   for t in text._split_paragraphs(documents).text]))
+    results = list(analyse.run_kiwi(tokenizer.kiwi, [analyse.strip_invisible(t)[0]
+                                                     for t in analyse.split_paragraphs(documents).text]))
     from unittest import mock
 
-    with mock.patch.object(text, "_run_kiwi", lambda _kiwi, _texts: results):
-        profiler.runcall(text.analyse_documents, documents, tokenizer, None, False)
+    with mock.patch.object(analyse, "run_kiwi", lambda _kiwi, _texts: results):
+        profiler.runcall(analyse.analyse_documents, documents, tokenizer, None, False)
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
     return out.getvalue()
@@ -122,24 +122,24 @@ def measure_memory(documents: pd.DataFrame, workers: int = 1) -> pd.DataFrame:
     Example
     -------
     >>> measure_memory(load_speeches(n=50)).step.tolist()[0]  # doctest: +SKIP
-    '_analyse_paragraphs: column arrays'
+    'analyse_paragraphs: column arrays'
     """
     import tracemalloc
     from unittest import mock
 
     import pyarrow as pa
 
-    from analysis import text
+    from analysis.text import Tokenizer, analyse
 
-    tokenizer = text.Tokenizer(num_workers=workers)
-    paragraphs = text._split_paragraphs(documents)
-    results = list(text._run_kiwi(tokenizer.kiwi, [text._strip_invisible(t)[0] for t in paragraphs.text]))
+    tokenizer = Tokenizer(num_workers=workers)
+    paragraphs = analyse.split_paragraphs(documents)
+    results = list(analyse.run_kiwi(tokenizer.kiwi, [analyse.strip_invisible(t)[0] for t in paragraphs.text]))
     rows = []
-    with mock.patch.object(text, "_run_kiwi", lambda _kiwi, _texts: results):
-        for step, function in (("_analyse_paragraphs: column arrays",
-                                lambda: text._analyse_paragraphs(tokenizer, paragraphs.text.tolist(), False)),
-                               ("_build_tables: sentences + morphemes DataFrames",
-                                lambda: text._build_tables(paragraphs, tokenizer, False))):
+    with mock.patch.object(analyse, "run_kiwi", lambda _kiwi, _texts: results):
+        for step, function in (("analyse_paragraphs: column arrays",
+                                lambda: analyse.analyse_paragraphs(tokenizer, paragraphs.text.tolist(), False)),
+                               ("build_tables: sentences + morphemes DataFrames",
+                                lambda: analyse.build_tables(paragraphs, tokenizer, False))):
             arrow_before = pa.total_allocated_bytes()
             tracemalloc.start()
             kept = function()
@@ -148,7 +148,7 @@ def measure_memory(documents: pd.DataFrame, workers: int = 1) -> pd.DataFrame:
             rows.append({"step": step, "python_held_mb": held / 2**20, "python_peak_mb": peak / 2**20,
                          "arrow_held_mb": (pa.total_allocated_bytes() - arrow_before) / 2**20})
             del kept
-    morphemes = text._build_tables(paragraphs, tokenizer, False)[1]
+    morphemes = analyse.build_tables(paragraphs, tokenizer, False)[1]
     rows.append({"step": "morphemes DataFrame (memory_usage deep)", "python_held_mb": float("nan"),
                  "python_peak_mb": float("nan"), "arrow_held_mb": float("nan"),
                  "table_mb": morphemes.memory_usage(deep=True).sum() / 2**20})

@@ -1,5 +1,7 @@
 """The `topics` and `frames` commands on a table of texts, and the text layer of `corpus`."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -49,7 +51,7 @@ def test_frames_command_reports_a_broken_lexicon(table, tmp_path, capsys):
 
 
 def test_corpus_command_writes_the_text_layer(tmp_path):
-    from conftest import RAW
+    RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
     out = tmp_path / "corpus"
     assert main(["corpus", str(RAW), "--manifest", str(RAW / "manifest.csv"), "--out", str(out),

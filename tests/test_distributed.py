@@ -65,9 +65,9 @@ def test_each_worker_loads_its_own_kiwi(client, seed_corpus):
     analyse_documents_dask(seed_corpus.documents, client=client, npartitions=4)
 
     def count_cached_kiwis():
-        from analysis.text import _cached_kiwi
+        from analysis.text import tokenizer  # the module's per-process cache, looked into
 
-        return _cached_kiwi.cache_info().currsize
+        return tokenizer._cached_kiwi.cache_info().currsize
 
     # Kiwi never travels (it cannot be pickled); every worker that ran a task built one.
     assert sum(client.run(count_cached_kiwis).values()) >= 1

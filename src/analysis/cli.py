@@ -9,8 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.corpus import CorpusError, load_corpus, write_corpus
-from analysis.lexicons import LexiconError
+from analysis.corpus import load_corpus, write_corpus
+from analysis.errors import InputError
 
 DEFAULT_CACHE = ".cache/text"
 
@@ -55,14 +55,89 @@ def _read_input_table(path: str, text_col: str | None, id_col: str | None):
     if len(excluded):
         print(f"{len(excluded)} of {len(corpus.report)} rows excluded (e.g. {excluded.reason.iloc[0]})", file=sys.stderr)
     if corpus.documents.empty:
-        raise ValueError(f"{path}: no usable rows")
+        raise InputError(f"{path}: no usable rows")
     return corpus.documents
 
 
+# Decimals written to the topics CSVs, so that output bytes are stable.
+_TOPICS_FLOAT_DECIMALS = 6
+
+
+def _run_topics(units: pd.DataFrame, *, k: int, seed: int, out_dir: str | Path, engine: str, min_df: int | float,
+                max_df: int | float = 1.0, options: dict | None = None, text_col: str = "text",
+                n_terms: int = 20) -> dict:
+    """Fit a ``TopicModel`` on a tokens table and write its tables to ``out_dir``.
+
+    ``engine``, ``k``, ``seed``, ``min_df``, ``max_df`` and ``options`` go to the
+    model. Files (written atomically; same seed gives identical bytes):
+
+    * ``topic_terms.csv``  topic, rank, term, weight (top ``n_terms`` by probability);
+    * ``doc_topics.csv``   one row per unit: id columns, ``empty``, ``topic_1..topic_K``;
+    * ``topic_thoughts.csv`` top 3 units per topic, only if ``text_col`` exists;
+    * ``model_info.json``  engine, k, seed, options, mean coherence (npmi,
+      c_v of the top 10 terms), unit and vocabulary counts, versions.
+
+    Returns ``{"model": TopicModel, "info": dict, "files": {name: Path}}``.
+
+    Example
+    -------
+    >>> result = _run_topics(units, k=12, seed=2024, out_dir="results/topics", engine="nmf", min_df=3)  # doctest: +SKIP
+    >>> sorted(result["files"])  # doctest: +SKIP
+    ['doc_topics', 'model_info', 'topic_terms', 'topic_thoughts']
+    """
+    from analysis.io import write_json, write_table
+    from analysis.topics import TopicModel, find_thoughts, label_topics, score_coherence, tabulate_doc_topics
+    from analysis.topics.model import as_token_lists, top_terms
+    from analysis.topics.persistence import collect_topic_versions
+    from analysis.topics.summaries import TOPIC_COLUMN
+
+    decimals = _TOPICS_FLOAT_DECIMALS
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    model = TopicModel(engine, k, seed=seed, min_df=min_df, max_df=max_df, options=options).fit(units)
+    texts = as_token_lists(units)
+    files = {"topic_terms": out / "topic_terms.csv", "doc_topics": out / "doc_topics.csv"}
+
+    terms = label_topics(model, n=n_terms)
+    terms["weight"] = terms["weight"].round(decimals)
+    write_table(terms, files["topic_terms"], float_decimals=decimals)
+
+    doc_topics = tabulate_doc_topics(model, units)
+    topic_columns = [c for c in doc_topics.columns if TOPIC_COLUMN.fullmatch(c)]
+    doc_topics[topic_columns] = doc_topics[topic_columns].round(decimals)
+    write_table(doc_topics, files["doc_topics"], float_decimals=decimals)
+
+    if text_col in units.columns:
+        files["topic_thoughts"] = out / "topic_thoughts.csv"
+        thoughts = find_thoughts(model, units, text_col=text_col, n=3)
+        thoughts["share"] = thoughts["share"].round(decimals)
+        write_table(thoughts, files["topic_thoughts"], float_decimals=decimals)
+
+    coherence = score_coherence(top_terms(model, 10), texts, topn=10)
+    info = {
+        "engine": engine,
+        "k": int(k),
+        "seed": int(seed),
+        "options": model.options_,
+        "coherence": {
+            "npmi": round(float(coherence["c_npmi"].mean()), decimals),
+            "c_v": round(float(coherence["c_v"].mean()), decimals),
+        },
+        "n_units": len(units),
+        "n_empty_units": int(model.empty_.sum()),
+        "n_tokens": int(model.doc_lengths_.sum()),
+        "vocabulary_size": len(model.vocabulary_),
+        "topic_numbering": "1-based",
+        "versions": collect_topic_versions(),
+    }
+    files["model_info"] = out / "model_info.json"
+    write_json(info, files["model_info"])
+    return {"model": model, "info": info, "files": files}
+
+
 def _cmd_topics(args: argparse.Namespace) -> int:
-    from analysis.explorer import write_topic_explorer_html
     from analysis.text import analyse_documents, tokens_by_unit
-    from analysis.topics import run_topics, save_model
+    from analysis.topics import save_model, write_topic_explorer_html
 
     documents = _read_input_table(args.input, args.text_col, args.id_col)
     tables = analyse_documents(documents, cache_dir=args.cache_dir)
@@ -70,7 +145,7 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
     passages = tables.sentences.groupby(keys, sort=False)["text"].agg(" ".join).reset_index()
     units = units.merge(passages, on=keys, how="left")
-    result = run_topics(units, k=args.k, seed=args.seed, out_dir=args.out, engine=args.engine, min_df=args.min_df)
+    result = _run_topics(units, k=args.k, seed=args.seed, out_dir=args.out, engine=args.engine, min_df=args.min_df)
     save_model(result["model"], Path(args.out) / "model")
     write_topic_explorer_html(result["model"], Path(args.out) / "topic_explorer.html")
     info = result["info"]
@@ -80,11 +155,67 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_frames(args: argparse.Namespace) -> int:
-    from analysis.frames import run_frames
+def _run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str | Path | None = None,
+                text_col: str = "text", id_col: str | None = None) -> pd.DataFrame:
+    """Analyse a table of texts and write one row per frame match to ``out_csv``.
 
+    ``table`` needs an id column (``doc_id``, else ``id``, or ``id_col``) and
+    ``text_col``; its other columns are carried through (one named like a hit column,
+    e.g. a document's ``speaker``, as ``doc_speaker``). Output columns: the id column,
+    carried columns, para_id, sent_id, frame, rule, sentence, match, start, end, voice,
+    speaker (voice and speaker per hit, from the quotes found in the text). The CSV is
+    written atomically (UTF-8, ``\\n`` line ends).
+
+    Example
+    -------
+    >>> df = pd.DataFrame({"id": ["a1"], "text": ["우리는 일본을 뛰어넘어야 한다."]})  # doctest: +SKIP
+    >>> _run_frames(df, "output/frame_hits.csv")[["id", "frame"]].values.tolist()  # doctest: +SKIP
+    [['a1', 'japan_rivalry']]
+    """
+    import numpy as np
+    import pandas as pd
+
+    from analysis.frames import HIT_COLUMNS, match_frames
+    from analysis.frames.lexicon import ensure_frameset
+    from analysis.io import write_table
+    from analysis.text import analyse_documents
+
+    if id_col is None:
+        id_col = "doc_id" if "doc_id" in table else "id"
+    for col in (id_col, text_col):
+        if col not in table:
+            raise ValueError(f"input table has no column {col!r} (columns: {', '.join(map(str, table.columns))})")
+    if table[id_col].duplicated().any():
+        raise ValueError(f"column {id_col!r} has duplicate ids, e.g. {table[id_col][table[id_col].duplicated()].iloc[0]!r}")
+    frames = ensure_frameset(lexicon)
+    # Documents are numbered by position; a title, speaker or office column helps the
+    # text layer attribute quotes (the speaker is the fallback for unattributed ones).
+    documents = pd.DataFrame({"doc_id": np.arange(len(table)).astype(str),
+                              "text": table[text_col].fillna("").astype(str).to_numpy()})
+    for col in ("title", "speaker", "office"):
+        if col in table and col != text_col:
+            documents[col] = table[col].fillna("").astype(str).to_numpy()
+    tables = analyse_documents(documents, progress=False)
+    hits = match_frames(tables.sentences, tables.morphemes, frames, quotes=tables.quotes)
+    sent_text = tables.sentences[["doc_id", "sent_id", "text"]].rename(columns={"text": "sentence"})
+    hits = hits[HIT_COLUMNS].merge(sent_text, on=["doc_id", "sent_id"], how="left")
+    # Map the positional doc_id back to the caller's id and columns.
+    carried = table.drop(columns=[text_col]).reset_index(drop=True)
+    own = set(HIT_COLUMNS) | {"sentence"}
+    # A document-level column named like a hit column (speaker, voice) is kept as doc_<name>.
+    carried = carried.rename(columns={c: f"doc_{c}" for c in carried.columns if c in own and c != id_col})
+    carried["_pos"] = np.arange(len(carried)).astype(str)
+    hits = hits.rename(columns={"doc_id": "_pos"}).merge(carried, on="_pos", how="left").drop(columns="_pos")
+    other = [c for c in carried.columns if c not in ("_pos", id_col)]
+    cols = [id_col] + other + ["para_id", "sent_id", "frame", "rule", "sentence", "match", "start", "end", "voice", "speaker"]
+    out = hits[cols].reset_index(drop=True)
+    write_table(out, out_csv)
+    return out
+
+
+def _cmd_frames(args: argparse.Namespace) -> int:
     documents = _read_input_table(args.input, args.text_col, args.id_col)
-    hits = run_frames(documents, args.out, lexicon=args.lexicon, id_col="doc_id")
+    hits = _run_frames(documents, args.out, lexicon=args.lexicon, id_col="doc_id")
     counts = hits.frame.value_counts().sort_index()
     print(f"{len(hits)} frame matches in {hits.doc_id.nunique()} of {len(documents)} documents"
           + (": " + ", ".join(f"{f} {n}" for f, n in counts.items()) if len(counts) else ""))
@@ -100,7 +231,7 @@ def _parse_parameters(items: list[str]) -> dict:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.isupper():
-            raise ValueError(f"parameter {item!r} is not KEY=VALUE with an UPPER_CASE key")
+            raise InputError(f"parameter {item!r} is not KEY=VALUE with an UPPER_CASE key")
         try:
             params[key] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
@@ -156,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("--cache-dir", default=DEFAULT_CACHE, help=f"text-layer cache (default: {DEFAULT_CACHE})")
     corpus.set_defaults(func=_cmd_corpus)
 
-    from analysis.topics import DEFAULT_ENGINE, ENGINES
+    from analysis.topics.engines import DEFAULT_ENGINE, ENGINES
 
     topics = sub.add_parser("topics", help="fit a topic model to a table of texts",
                             description="INPUT is a documents or sentences table (parquet, CSV, TSV, JSONL) "
@@ -199,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CorpusError, LexiconError, FileNotFoundError, ValueError) as error:
+    # Input the user can fix is one line and exit code 2; anything else is a bug and keeps
+    # its traceback.
+    except (InputError, FileNotFoundError) as error:
         print(f"analysis {args.command}: error: {error}", file=sys.stderr)
         return 2

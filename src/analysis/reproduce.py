@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from analysis.errors import InputError
 from analysis.report.provenance import write_provenance
 
 DEFAULT_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -49,7 +50,7 @@ def run_notebooks(out: str | Path, corpus: str | Path, manifest: str | Path | No
     known = set().union(*(papermill.inspect_notebook(str(nb)) for nb in notebooks))
     unknown = sorted(set(parameters or {}) - known)
     if unknown:
-        raise ValueError(f"no notebook declares parameter(s) {unknown}; declared: {sorted(known)}")
+        raise InputError(f"no notebook declares parameter(s) {unknown}; declared: {sorted(known)}")
     executed = []
     for notebook in notebooks:
         target = out / "notebooks" / notebook.name

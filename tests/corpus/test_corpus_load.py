@@ -1,6 +1,7 @@
 """Reading, decoding and accounting for a corpus; the `corpus` command."""
 
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -102,7 +103,7 @@ def test_seed_corpus_is_complete(seed_corpus):
 
 
 def test_corpus_command_writes_three_tables(tmp_path, capsys):
-    from conftest import RAW
+    RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 
     out = tmp_path / "out"
     assert main(["corpus", str(RAW), "--manifest", str(RAW / "manifest.csv"), "--out", str(out)]) == 0

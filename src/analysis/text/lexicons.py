@@ -1,6 +1,6 @@
 """Lexicon files: versioned data shipped in ``analysis/lexicons/`` and replaceable by the user's own.
 
-Three plain-text files steer tokenisation (see :mod:`analysis.text`):
+Three plain-text files steer tokenisation (see :mod:`analysis.text.tokenizer`):
 
 - ``userdict.tsv``: ``word<TAB>TAG[<TAB>score]``, words Kiwi must keep whole
   (``4차 산업혁명``, ``인공지능``); a word with a space also matches its unspaced spelling.
@@ -12,29 +12,38 @@ Three plain-text files steer tokenisation (see :mod:`analysis.text`):
 
 Lines starting with ``#`` are comments; ``# version: N`` names the file's version. Every
 entry is NFC-normalised, because NFD Hangul (macOS) never matches Kiwi's output. Every
-loader validates its file and fails with :class:`LexiconError`, which names the file, the
-line and what is wrong.
+loader validates its file and fails with :class:`LexiconError` (an
+:class:`~analysis.errors.InputError`), which names the file, the line and what is wrong.
+The files stay in the ``analysis/lexicons/`` data folder; this module only reads them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
+from analysis.errors import InputError
+from analysis.io import write_atomic
+
+__all__ = ["LEXICON_TAGS", "LexiconError", "UserWord", "hash_lexicon", "locate_lexicon", "promote_to_userdict",
+           "read_lexicon_version", "read_stopwords", "read_synonyms", "read_userdict"]
+
 # Kiwi's tag set minus punctuation, symbols and endings: what a lexicon entry may name.
-CONTENT_TAGS = frozenset(
+# (Not analysis.settings.CONTENT_TAGS, the tags that carry content in keyness.)
+LEXICON_TAGS = frozenset(
     "NNG NNP NNB NR NP VV VA VX VCP VCN MM MAG MAJ IC XPN XSN XSV XSA XR SL SH SN".split()
 )
 _VERSION = re.compile(r"^#\s*version\s*:\s*(\S+)", re.IGNORECASE)
 
 
-class LexiconError(ValueError):
-    """A lexicon file is malformed.
+class LexiconError(InputError):
+    """A lexicon file is malformed (an :class:`~analysis.errors.InputError`, so a ``ValueError``).
 
     Example
     -------
@@ -175,8 +184,10 @@ def promote_to_userdict(terms: Iterable[str], path, tag: str = "NNP", score: flo
 
     Example
     -------
-    >>> promote_to_userdict(["광주형 일자리"], "my_userdict.tsv")  # doctest: +SKIP
-    ['광주형 일자리']
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "my_userdict.tsv"
+    >>> promote_to_userdict(["광주형 일자리"], path), promote_to_userdict(["광주형 일자리"], path)
+    (['광주형 일자리'], [])
     """
     path = Path(path)
     tag = _check_tag(tag, path, path.name, None)
@@ -189,13 +200,21 @@ def promote_to_userdict(terms: Iterable[str], path, tag: str = "NNP", score: flo
         if (term, tag) not in existing and term not in added:
             added.append(term)
     if added:
-        header = "" if path.exists() else "# User dictionary: word<TAB>TAG[<TAB>score]\n# version: 1\n"
-        needs_newline = path.exists() and path.read_bytes()[-1:] not in (b"", b"\n")
-        with path.open("a", encoding="utf-8", newline="\n") as handle:
-            handle.write(header + ("\n" if needs_newline else ""))
-            handle.writelines(f"{term}\t{tag}\t{score:g}\n" for term in added)
+        # Rewrite the whole file under a temporary name (same bytes as appending), so an
+        # interrupted write never leaves a half-written dictionary.
+        old = path.read_bytes() if path.exists() else b"# User dictionary: word<TAB>TAG[<TAB>score]\n# version: 1\n"
+        new = "\n" if old[-1:] not in (b"", b"\n") else ""
+        new += "".join(f"{term}\t{tag}\t{score:g}\n" for term in added)
+        write_atomic(path, lambda tmp: _write_like(path, tmp, old + new.encode("utf-8")))
         read_userdict(path)
     return added
+
+
+def _write_like(path: Path, tmp: str, data: bytes) -> None:
+    """Write ``data`` to ``tmp`` with ``path``'s permissions, if it exists (the temporary file's are private)."""
+    Path(tmp).write_bytes(data)
+    if path.exists():
+        shutil.copymode(path, tmp)
 
 
 def _label(path, name: str) -> str:
@@ -229,6 +248,6 @@ def _split(line: str, low: int, high: int, path, name: str, number: int, shape: 
 
 
 def _check_tag(tag: str, path, name: str, number: int | None) -> str:
-    if tag not in CONTENT_TAGS:
+    if tag not in LEXICON_TAGS:
         raise LexiconError(_label(path, name), number, f"unknown POS tag {tag!r} (expected one of Kiwi's, e.g. NNG, NNP, VV)")
     return tag

@@ -4,6 +4,7 @@ An intertopic map (classical MDS of Jensen-Shannon distances between topics) bes
 bars of each topic's terms ranked by relevance, with LDAvis' lambda slider. The page
 embeds its data and a little vanilla JavaScript: it opens from disk with no network,
 and its topic numbers (1..K) match the static figures and tables.
+``prepare_ldavis_data`` hands the same arrays to pyLDAvis instead.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import numpy as np
 from scipy.spatial.distance import pdist, squareform
 from sklearn.decomposition import KernelPCA
 
-from analysis.io import write_atomic
-from analysis.topics import _check_fitted, _normalise_rows, _top_indices
+from analysis.io import write_text
+from analysis.topics.model import check_fitted, normalise_rows, top_indices
 
+__all__ = ["prepare_ldavis_data", "write_topic_explorer_html"]
 
 
 def prepare_ldavis_data(model) -> dict:
@@ -28,10 +30,15 @@ def prepare_ldavis_data(model) -> dict:
 
     Example
     -------
-    >>> import pyLDAvis
-    >>> vis = pyLDAvis.prepare(**prepare_ldavis_data(model), sort_topics=False)
+    >>> from analysis.topics import TopicModel
+    >>> units = [["인공지능", "데이터"], ["인공지능", "데이터"], ["일본", "추월"], ["일본", "추월"]]
+    >>> data = prepare_ldavis_data(TopicModel("nmf", k=2, seed=1).fit(units))
+    >>> sorted(data)
+    ['doc_lengths', 'doc_topic_dists', 'term_frequency', 'topic_term_dists', 'vocab']
+    >>> import pyLDAvis  # doctest: +SKIP
+    >>> vis = pyLDAvis.prepare(**data, sort_topics=False)  # doctest: +SKIP
     """
-    _check_fitted(model)
+    check_fitted(model)
     return {
         "topic_term_dists": model.topic_term_,
         "doc_topic_dists": model.doc_topic_,
@@ -169,14 +176,19 @@ def write_topic_explorer_html(
 
     Example
     -------
-    >>> write_topic_explorer_html(model, "results/topics/explorer.html")
-    PosixPath('results/topics/explorer.html')
+    >>> import tempfile
+    >>> from analysis.topics import TopicModel
+    >>> units = [["인공지능", "데이터"], ["인공지능", "데이터"], ["일본", "추월"], ["일본", "추월"]]
+    >>> model = TopicModel("nmf", k=2, seed=1).fit(units)
+    >>> path = write_topic_explorer_html(model, Path(tempfile.mkdtemp()) / "explorer.html")
+    >>> path.name, "https://" in path.read_text(encoding="utf-8")
+    ('explorer.html', False)
     """
-    _check_fitted(model)
+    check_fitted(model)
     beta = model.topic_term_
     total = float(model.term_freq_.sum())
     p_term = model.term_freq_ / total
-    share = _normalise_rows((model.doc_lengths_ @ model.doc_topic_)[None, :])[0]
+    share = normalise_rows((model.doc_lengths_ @ model.doc_topic_)[None, :])[0]
     coords = _locate_topics(beta)
     vocabulary = np.asarray(model.vocabulary_, dtype=object)
     log_beta = np.log(np.where(beta > 0, beta, np.nan))
@@ -189,7 +201,7 @@ def write_topic_explorer_html(
         candidates = set()
         for lam in np.linspace(0.0, 1.0, 101):
             relevance = np.nan_to_num(lam * log_beta[k] + (1 - lam) * log_lift[k], nan=-np.inf)
-            candidates.update(_top_indices(relevance[None, :], n_bars)[0].tolist())
+            candidates.update(top_indices(relevance[None, :], n_bars)[0].tolist())
         candidates = sorted(i for i in candidates if beta[k, i] > 0)
         used.update(candidates)
         terms = [
@@ -199,7 +211,7 @@ def write_topic_explorer_html(
             {"topic": k + 1, "x": round(float(coords[k, 0]), 6), "y": round(float(coords[k, 1]), 6),
              "share": _round_sig(share[k]), "terms": terms}
         )
-    overall = _top_indices(model.term_freq_[None, :].astype(float), n_bars)[0]
+    overall = top_indices(model.term_freq_[None, :].astype(float), n_bars)[0]
     data = {
         "lambda": float(lambda_),
         "n_bars": int(n_bars),
@@ -212,4 +224,4 @@ def write_topic_explorer_html(
     payload = payload.replace("</", "<\\/")  # keep the JSON from closing its <script>
     escaped_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     html = _EXPLORER_TEMPLATE.replace("__TITLE__", escaped_title).replace("__DATA__", payload)
-    return write_atomic(path, lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
+    return write_text(html, path)

@@ -34,6 +34,13 @@ speaker once in full (``박민호 부산시장은``) before referring back to th
 
 A sentence overlapping a speech span has voice ``quote`` and that span's speaker; all
 other sentences are ``narration`` with speaker ``""``.
+
+The quotes table (:data:`QUOTE_COLUMNS`) has one row per speech span: the sentence where
+it opens (``para_id``, ``sent_id``), ``quote_id`` (1, 2, ... per document), ``start`` and
+``end`` (the quoted text without its marks and outer spaces, as offsets into the document's
+text, or its title for para_id 0: the coordinates of the sentences table), ``text``,
+``speaker`` and ``verb``. A smaller span (a frame hit, a morpheme) takes the voice of the
+quote holding most of it: :func:`find_quote_of_spans`, the one place that decides it.
 """
 
 from __future__ import annotations
@@ -44,9 +51,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
-QUOTE_COLUMNS = ["doc_id", "para_id", "sent_id", "quote_id", "text", "speaker", "verb"]
+__all__ = ["OFFICES", "QUOTE_COLUMNS", "SURNAMES", "QuoteSpan", "attribute_quotes", "find_quote_of_spans",
+           "find_quote_spans"]
+
+QUOTE_COLUMNS = ["doc_id", "para_id", "sent_id", "quote_id", "start", "end", "text", "speaker", "verb"]
 
 # Longest first, so that 부시장 wins over 시장 and 구청장 over 청장.
 OFFICES = sorted(
@@ -158,12 +169,17 @@ def attribute_quotes(paragraphs: pd.DataFrame, sentences: pd.DataFrame, morpheme
     layer's tables; ``speakers`` maps ``doc_id`` to the manifest's ``(speaker, office)``.
     Returns the sentences with ``voice`` and ``speaker`` added, and the quotes table.
 
+    A quote's ``start`` and ``end`` index the document text (the title for para_id 0), so
+    ``text[start:end]`` is the quote's ``text`` when it lies within one paragraph. A quote
+    continued over paragraphs has ``start`` in its first paragraph and ``end`` in its last;
+    its ``text`` joins the paragraphs' parts with a space.
+
     Example
     -------
     >>> from analysis.text import analyse_texts
     >>> tables = analyse_texts(['박민호 부산시장은 "우리가 개척한다"고 말했다.'])
-    >>> tables.quotes[["text", "speaker", "verb"]].values.tolist()
-    [['우리가 개척한다', '박민호', '말하다']]
+    >>> tables.quotes[["start", "end", "text", "speaker", "verb"]].values.tolist()
+    [[11, 19, '우리가 개척한다', '박민호', '말하다']]
     """
     speakers = speakers or {}
     # Only documents with a speech span are walked: the others (most speeches, few news
@@ -185,11 +201,75 @@ def attribute_quotes(paragraphs: pd.DataFrame, sentences: pd.DataFrame, morpheme
         quotes.extend({"doc_id": doc_id, **quote} for quote in doc.quotes)
     table = pd.DataFrame(quotes, columns=QUOTE_COLUMNS)
     table = table.astype({"doc_id": str, "para_id": "int64", "sent_id": "int64", "quote_id": "int64",
-                          "text": str, "speaker": str, "verb": str})
+                          "start": "int64", "end": "int64", "text": str, "speaker": str, "verb": str})
     voice = ["quote" if i in quoted else "narration" for i in range(len(sentences))]
     who = [quoted.get(i, "") for i in range(len(sentences))]
     return sentences.assign(voice=pd.Series(voice, index=sentences.index, dtype=str),
                             speaker=pd.Series(who, index=sentences.index, dtype=str)), table
+
+
+def find_quote_of_spans(spans: pd.DataFrame, sentences: pd.DataFrame, quotes: pd.DataFrame) -> pd.Series:
+    """The quote each span lies in: ``quote_id`` per row of ``spans``, 0 where none.
+
+    ``spans`` has ``doc_id, sent_id, start, end`` with offsets into the sentence's text
+    (frame hits, morphemes); ``sentences`` (``doc_id, sent_id, para_id, start``) moves
+    them into document coordinates, the title's for para_id 0, where ``quotes`` (the
+    table of :func:`attribute_quotes`) has its ``start`` and ``end``. A span belongs to a
+    quote when more than half of its characters lie in the quote's ``[start, end)``; a
+    span of length 0 when its position does. Quotes of a document must not overlap (those
+    of :func:`attribute_quotes` never do). Returns int64, aligned with ``spans``; join on
+    ``doc_id, quote_id`` for the speaker.
+
+    Example
+    -------
+    >>> s = pd.DataFrame({"doc_id": ["0"], "sent_id": [1], "para_id": [1], "start": [20],
+    ...                   "text": ['박 시장은 "길을 연다"며 정부 의존을 경계했다.']})
+    >>> q = pd.DataFrame({"doc_id": ["0"], "para_id": [1], "quote_id": [1], "start": [27], "end": [32]})
+    >>> h = pd.DataFrame({"doc_id": ["0", "0"], "sent_id": [1, 1], "start": [7, 15], "end": [9, 20]})
+    >>> find_quote_of_spans(h, s, q).tolist()
+    [1, 0]
+    """
+    # Vectorised throughout: ``spans`` can be the whole morpheme table (~10M rows).
+    # Each span is tested against one candidate, the last quote of its document (and
+    # title or body) starting at or before the span's midpoint: a quote holding more
+    # than half of a span holds its midpoint, and quotes do not overlap.
+    quote_ids = np.zeros(len(spans), np.int64)
+    docs = pd.Index(pd.unique(sentences["doc_id"]))
+    quote_doc = docs.get_indexer(quotes["doc_id"]).astype(np.int64)
+    if len(spans) and (quote_doc >= 0).any():
+        doc = docs.get_indexer(spans["doc_id"]).astype(np.int64)
+        row, start, end = _place_spans(spans, doc, sentences, docs)
+        body = sentences["para_id"].to_numpy(np.int64)[np.maximum(row, 0)] != 0
+        group = doc * 2 + body  # a document's title and body are two coordinate spaces
+        known = quote_doc >= 0
+        q_group = quote_doc[known] * 2 + (quotes["para_id"].to_numpy(np.int64)[known] != 0)
+        q_start, q_end, q_id = (quotes[c].to_numpy(np.int64)[known] for c in ("start", "end", "quote_id"))
+        # One sortable key per (group, doubled position): doubling keeps midpoints whole.
+        width = 2 * (max(int(start.max()), int(end.max()), int(q_end.max())) + 1)
+        order = np.argsort(q_group * width + 2 * q_start, kind="stable")
+        q_group, q_start, q_end, q_id = q_group[order], q_start[order], q_end[order], q_id[order]
+        candidate = np.searchsorted(q_group * width + 2 * q_start, group * width + start + end, side="right") - 1
+        valid = (row >= 0) & (candidate >= 0)
+        candidate[~valid] = 0
+        c_start, c_end = q_start[candidate], q_end[candidate]
+        overlap = np.minimum(end, c_end) - np.maximum(start, c_start)
+        inside = np.where(end > start, overlap * 2 > end - start, (c_start <= start) & (start < c_end))
+        inside &= valid & (q_group[candidate] == group)
+        quote_ids[inside] = q_id[candidate[inside]]
+    return pd.Series(quote_ids, index=spans.index, name="quote_id")
+
+
+def _place_spans(spans: pd.DataFrame, doc: np.ndarray, sentences: pd.DataFrame, docs: pd.Index):
+    """Each span's sentence row (-1 when not in ``sentences``) and its start and end in the
+    document's coordinates (its sentence's ``start`` added); ``doc`` is its index in ``docs``."""
+    sent_ids = sentences["sent_id"].to_numpy(np.int64)
+    n_ids = int(sent_ids.max()) + 1
+    keys = pd.Index(docs.get_indexer(sentences["doc_id"]).astype(np.int64) * n_ids + sent_ids)
+    ids = spans["sent_id"].to_numpy(np.int64)
+    known = (doc >= 0) & (ids >= 0) & (ids < n_ids)
+    row = keys.get_indexer(np.where(known, doc * n_ids + ids, -1))
+    base = sentences["start"].to_numpy(np.int64)[np.maximum(row, 0)]
+    return row, base + spans["start"].to_numpy(np.int64), base + spans["end"].to_numpy(np.int64)
 
 
 class _Sentence(NamedTuple):
@@ -215,6 +295,7 @@ class _Document:
         self.doc_id, self.manifest, self.verbs, self.spans = doc_id, manifest, verbs, spans
         para_ids = [p for p, _, _ in paras]
         self.texts = [text for _, _, text in paras]
+        self.offsets = [off for _, off, _ in paras]  # where each paragraph starts in the document
         position = {pid: i for i, pid in enumerate(para_ids)}
         offset = {pid: off for pid, off, _ in paras}
         self.rows = [_Sentence(i, position[p], s - offset[p], e - offset[p], sid, p, t) for i, p, s, e, sid, t in sents]
@@ -247,8 +328,10 @@ class _Document:
             for qpos, span in sorted(starts.get(row.index, []), key=lambda item: item[0]):
                 speaker = _choose_speaker(qpos, mentions, subjects, narration) or self.current or self.manifest[0]
                 self.current = speaker
+                start, end = self._find_offsets(span)
                 self.quotes.append({
                     "para_id": row.para_id, "sent_id": row.sent_id, "quote_id": len(self.quotes) + 1,
+                    "start": start, "end": end,
                     "text": " ".join(self.texts[p][s:e].strip() for p, s, e in span.segments).strip(),
                     "speaker": speaker, "verb": self._find_verb(span),
                 })
@@ -258,6 +341,18 @@ class _Document:
             if row.index not in starts and subjects:
                 self.current = ", ".join(_collect_chain(subjects[-1], mentions))
         return quoted
+
+    def _find_offsets(self, span: QuoteSpan) -> tuple[int, int]:
+        """Document offsets of the span's text, stripped as the quote's ``text`` is: from its
+        first to past its last non-blank character (both at the opening when it is blank)."""
+        filled = [(p, s, e) for p, s, e in span.segments if self.texts[p][s:e].strip()]
+        if not filled:
+            par, start, _ = span.segments[0]
+            return self.offsets[par] + start, self.offsets[par] + start
+        (first, start, _), (last, _, end) = filled[0], filled[-1]
+        start += len(self.texts[first][start:]) - len(self.texts[first][start:].lstrip())
+        end -= len(self.texts[last][:end]) - len(self.texts[last][:end].rstrip())
+        return self.offsets[first] + start, self.offsets[last] + end
 
     def _find_overlapping(self, par: int, start: int, end: int) -> list[_Sentence]:
         return [row for row in self.by_par.get(par, []) if row.start < end and start < row.end]

@@ -1,0 +1,341 @@
+"""Frame matching: every rule of a frame set applied to the morphemes of each sentence.
+
+The morpheme table of :mod:`analysis.text` is indexed once (:class:`_Index`: row
+positions per lemma and per tag), and each rule is then evaluated on the sparse
+positions of its terms, so cost grows with the number of matches, not rules x rows.
+A hit keeps its sentence's ids, voice and speaker; with the text layer's quotes table
+each hit instead takes the voice of its own span (:func:`attribute_hits_to_quotes`).
+
+Example
+-------
+>>> from analysis.text import analyse_texts
+>>> t = analyse_texts(["일본을 뛰어넘어야 한다."])
+>>> match_frames(t.sentences, t.morphemes)[["frame", "match"]].values.tolist()
+[['japan_rivalry', '일본을 뛰어넘']]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.frames.lexicon import Condition, FrameSet, Pattern, Rule, Term, ensure_frameset
+from analysis.text import SENTENCE_COLUMNS, analyse_texts
+
+__all__ = ["HIT_COLUMNS", "attribute_hits_to_quotes", "check_frame_examples", "locate_quotes", "match_frames",
+           "resolve_frame_ids"]
+
+HIT_COLUMNS = ["doc_id", "para_id", "sent_id", "frame", "rule", "match", "start", "end", "voice", "speaker"]
+
+
+class _Index:
+    """Morphemes of all sentences as flat numpy arrays, sorted by sentence and offset.
+
+    Every term is looked up in inverted indexes (row positions per lemma and per tag),
+    patterns and windows are then checked on those sparse positions with
+    ``searchsorted``, so the cost grows with the number of matches, not with rules x
+    rows, and no Python loop runs over sentences.
+    """
+
+    def __init__(self, morphemes: pd.DataFrame):
+        doc_codes, doc_ids = pd.factorize(morphemes["doc_id"])  # codes in order of appearance
+        sent_id = morphemes["sent_id"].to_numpy(np.int64)
+        start = morphemes["start"].to_numpy(np.int64)
+        key = doc_codes.astype(np.int64) * (int(sent_id.max()) + 1) + sent_id
+        step = np.diff(key)
+        # The text layer already emits rows in order; sorting is only for other inputs.
+        if (step < 0).any() or (np.diff(start)[step == 0] < 0).any():
+            order = np.lexsort((start, key))
+            key, start = key[order], start[order]
+        else:
+            order = None
+        take = (lambda a: a) if order is None else (lambda a: a[order])
+        self.n = len(key)
+        self.start = start
+        self.end = take(morphemes["end"].to_numpy(np.int64))
+        new = np.r_[True, key[1:] != key[:-1]] if self.n else np.zeros(0, bool)
+        self.sent = np.cumsum(new) - 1
+        self.sent_first = np.flatnonzero(new)
+        self.sent_last = np.r_[self.sent_first[1:] - 1, self.n - 1]
+        rows = self.sent_first if order is None else order[self.sent_first]
+        self.keys = pd.DataFrame({"doc_id": np.asarray(doc_ids)[doc_codes[rows]], "sent_id": sent_id[rows]})
+        lemma_codes, lemmas = pd.factorize(morphemes["lemma"].astype(str))
+        folded_codes, folded = pd.factorize(pd.Index(lemmas).str.casefold())
+        self.lemma_code = {lemma: code for code, lemma in enumerate(folded)}
+        self.lemma_pos = self._invert(take(folded_codes[lemma_codes]) if len(lemma_codes) else lemma_codes, len(folded))
+        tag_codes, tags = pd.factorize(morphemes["tag"].astype(str))
+        self.tag_codes = take(tag_codes)
+        self.tags = pd.Index(tags)
+        self.tag_pos = self._invert(self.tag_codes, len(tags))
+        self._cache: dict = {}
+
+    @staticmethod
+    def _invert(codes: np.ndarray, n_codes: int) -> list[np.ndarray]:
+        """Sorted row positions of every code."""
+        order = np.argsort(codes, kind="stable")
+        bounds = np.r_[0, np.cumsum(np.bincount(codes, minlength=n_codes))]
+        return [order[bounds[c]:bounds[c + 1]] for c in range(n_codes)]
+
+    def term(self, term: Term) -> np.ndarray:
+        """Sorted rows matching one term."""
+        key = ("t", term)
+        if key not in self._cache:
+            tag_ok = np.ones(len(self.tags), bool) if term.tag is None else np.asarray(self.tags.str.startswith(term.tag))
+            if term.lemma is not None:
+                code = self.lemma_code.get(term.lemma)
+                rows = self.lemma_pos[code] if code is not None else np.zeros(0, np.int64)
+                rows = rows[tag_ok[self.tag_codes[rows]]]
+            else:
+                rows = self._union([self.tag_pos[c] for c in np.flatnonzero(tag_ok)])
+            self._cache[key] = rows
+        return self._cache[key]
+
+    def _union(self, arrays: list[np.ndarray]) -> np.ndarray:
+        """Sorted union of sorted row arrays (a bit mask when they are large)."""
+        if len(arrays) == 1:
+            return arrays[0]
+        if sum(len(a) for a in arrays) > self.n // 16:
+            mask = np.zeros(self.n, bool)
+            for a in arrays:
+                mask[a] = True
+            return np.flatnonzero(mask)
+        rows = np.sort(np.concatenate(arrays or [np.zeros(0, np.int64)]))
+        return rows[np.r_[True, rows[1:] != rows[:-1]]] if len(rows) else rows
+
+    def slot(self, slot: tuple[Term, ...]) -> np.ndarray:
+        return self._union([self.term(t) for t in slot])
+
+    def pattern(self, pattern: Pattern) -> np.ndarray:
+        """Sorted rows where ``pattern`` starts."""
+        key = ("p", pattern.slots)
+        if key not in self._cache:
+            rows = self.slot(pattern.slots[0])
+            for k, slot in enumerate(pattern.slots[1:], start=1):
+                nxt = self.slot(slot)
+                rows = rows[rows + k < self.n]
+                at = np.searchsorted(nxt, rows + k)
+                found = np.zeros(len(rows), bool)
+                found[at < len(nxt)] = nxt[at[at < len(nxt)]] == rows[at < len(nxt)] + k
+                rows = rows[found & (self.sent[np.minimum(rows + k, self.n - 1)] == self.sent[rows])]
+            self._cache[key] = rows
+        return self._cache[key]
+
+    def matches(self, patterns: tuple[Pattern, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(first, last) rows of every match of any pattern."""
+        firsts = [self.pattern(p) for p in patterns]
+        lasts = [f + len(p.slots) - 1 for f, p in zip(firsts, patterns)]
+        return np.concatenate(firsts), np.concatenate(lasts)
+
+    def condition_index(self, cond: Condition):
+        """Matches sorted by last row (with the longest match's first row) and by first
+        row (with the longest match's last row), for nearest-neighbour lookups."""
+        key = ("c", cond.patterns)
+        if key not in self._cache:
+            first, last = self.matches(cond.patterns)
+            by_last = pd.DataFrame({"first": first, "last": last}).groupby("last")["first"].min()
+            by_first = pd.DataFrame({"first": first, "last": last}).groupby("first")["last"].max()
+            self._cache[key] = (by_last.index.to_numpy(np.int64), by_last.to_numpy(np.int64),
+                                by_first.index.to_numpy(np.int64), by_first.to_numpy(np.int64))
+        return self._cache[key]
+
+    def locate(self, cond: Condition, a_first: np.ndarray, a_last: np.ndarray):
+        """For anchors spanning rows [a_first, a_last]: whether ``cond`` holds, and the
+        rows (first, last) of the nearest term that satisfies it (the anchor if none)."""
+        ends, ends_first, starts, starts_last = self.condition_index(cond)
+        big = np.iinfo(np.int64).max // 4
+        sent = self.sent[a_first]
+        ok = np.zeros(len(a_first), bool)
+        p_first, p_last = a_first.copy(), a_last.copy()
+        dist = np.full(len(a_first), big)
+        if cond.direction in ("before", "any") and len(ends):
+            j = np.searchsorted(ends, a_first, side="left") - 1
+            e = ends[np.maximum(j, 0)]
+            lo = self.sent_first[sent] if cond.window is None else np.maximum(self.sent_first[sent], a_first - cond.window)
+            hit = (j >= 0) & (e >= lo)
+            d = np.where(hit, a_first - e, big)
+            p_first = np.where(hit, ends_first[np.maximum(j, 0)], p_first)
+            p_last = np.where(hit, e, p_last)
+            ok |= hit
+            dist = d
+        if cond.direction in ("after", "any") and len(starts):
+            j = np.searchsorted(starts, a_last, side="right")
+            s = starts[np.minimum(j, len(starts) - 1)]
+            hi = self.sent_last[sent] if cond.window is None else np.minimum(self.sent_last[sent], a_last + cond.window)
+            hit = (j < len(starts)) & (s <= hi)
+            better = hit & (s - a_last < dist)
+            p_first = np.where(better, s, p_first)
+            p_last = np.where(better, starts_last[np.minimum(j, len(starts) - 1)], p_last)
+            ok |= hit
+        return ok, p_first, p_last
+
+    def apply(self, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
+        """Rows where the rule's hits start and end (the anchor plus ``near`` terms)."""
+        first, last = self.matches(rule.match)
+        keep = np.ones(len(first), bool)
+        span_first, span_last = first.copy(), last.copy()
+        for cond in rule.near:
+            ok, pf, pl = self.locate(cond, first, last)
+            keep &= ok
+            span_first, span_last = np.minimum(span_first, pf), np.maximum(span_last, pl)
+        for cond in rule.exclude:
+            keep &= ~self.locate(cond, first, last)[0]
+        return span_first[keep], span_last[keep]
+
+
+def _empty_hits(extra: Iterable[str] = ()) -> pd.DataFrame:
+    return pd.DataFrame(columns=HIT_COLUMNS + list(extra))
+
+
+def match_frames(sentences: pd.DataFrame, morphemes: pd.DataFrame, frames: FrameSet | str | Path | None = None,
+                 quotes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Apply every rule of every frame; one row per hit.
+
+    Columns: doc_id, para_id, sent_id, frame, rule, match (surface text cut from the
+    sentence by offsets), start, end (offsets into the sentence text), voice, speaker,
+    then any further columns of ``sentences`` (e.g. city, year). Hits of one frame that
+    overlap in a sentence count once (the earliest, then the first rule in the file).
+    Sorted by doc_id, sent_id, start, then frame order in the lexicon.
+
+    ``voice`` and ``speaker`` are the sentence's. Kiwi keeps a quote and its reporting
+    clause in one sentence (``권 시장은 "…"며 정부에 의존을 경계했다``), so pass the
+    ``quotes`` table of :mod:`analysis.text` to decide per hit instead: see
+    :func:`attribute_hits_to_quotes`.
+
+    Example
+    -------
+    >>> from analysis.text import analyse_texts
+    >>> t = analyse_texts(["일본을 뛰어넘어야 한다."])
+    >>> match_frames(t.sentences, t.morphemes)[["frame", "match"]].values.tolist()
+    [['japan_rivalry', '일본을 뛰어넘']]
+    """
+    frames = ensure_frameset(frames)
+    extra = [c for c in sentences.columns if c not in SENTENCE_COLUMNS]
+    if morphemes.empty or sentences.empty:
+        return _empty_hits(extra)
+    index = _Index(morphemes)
+    parts = []
+    for order, frame in enumerate(frames.frames):
+        for rule_order, rule in enumerate(frame.rules):
+            first, last = index.apply(rule)
+            if len(first):
+                parts.append(pd.DataFrame({
+                    "_sent": index.sent[first], "start": index.start[first], "end": index.end[last],
+                    "frame": frame.id, "rule": rule.id, "_order": order, "_rule_order": rule_order,
+                }))
+    if not parts:
+        return _empty_hits(extra)
+    hits = pd.concat(parts, ignore_index=True)
+    # One place, one hit: overlapping hits of one frame in a sentence (위기를 ... 기회로
+    # found by two rules) count once, so prevalence does not depend on rule overlap.
+    hits = hits.sort_values(["_sent", "_order", "start", "_rule_order", "end"], kind="stable")
+    reach = hits.groupby(["_sent", "_order"], sort=False)["end"].cummax()
+    previous_reach = reach.groupby([hits["_sent"], hits["_order"]], sort=False).shift(1)
+    hits = hits[~(hits["start"] < previous_reach)]
+    hits = pd.concat([index.keys.iloc[hits["_sent"].to_numpy()].reset_index(drop=True),
+                      hits.reset_index(drop=True)], axis=1)
+    sent_cols = ["doc_id", "sent_id", "para_id", "text", "voice", "speaker"] + extra
+    sent = sentences[[c for c in sent_cols if c in sentences.columns]]
+    hits = hits.merge(sent, on=["doc_id", "sent_id"], how="left", validate="many_to_one")
+    hits["match"] = [t[s:e] if isinstance(t, str) else "" for t, s, e in zip(hits["text"], hits["start"], hits["end"])]
+    for col in ("para_id", "voice", "speaker"):
+        if col not in hits:
+            hits[col] = pd.NA
+    hits = hits.sort_values(["doc_id", "sent_id", "start", "_order", "_rule_order"], kind="stable")
+    hits = hits[HIT_COLUMNS + extra].reset_index(drop=True)
+    return hits if quotes is None else attribute_hits_to_quotes(hits, sentences, quotes)
+
+
+def locate_quotes(sentences: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """Character spans of quoted speech within each sentence's text.
+
+    The quotes table names the quoted text, not its offsets; each quote is searched in
+    its sentence after the previous one. Columns: doc_id, sent_id, quote_id, q_start,
+    q_end, q_speaker. Quotes not found verbatim (e.g. continued across paragraphs) are
+    left out.
+
+    Example
+    -------
+    >>> s = pd.DataFrame({"doc_id": ["0"], "sent_id": [1], "text": ['박 시장은 "길을 연다"고 말했다.']})
+    >>> q = pd.DataFrame({"doc_id": ["0"], "sent_id": [1], "quote_id": [1], "text": ["길을 연다"], "speaker": ["박민호"]})
+    >>> locate_quotes(s, q)[["q_start", "q_end", "q_speaker"]].values.tolist()
+    [[7, 12, '박민호']]
+    """
+    q = quotes[["doc_id", "sent_id", "quote_id", "text", "speaker"]].merge(
+        sentences[["doc_id", "sent_id", "text"]].rename(columns={"text": "_sentence"}), on=["doc_id", "sent_id"])
+    q = q.sort_values(["doc_id", "sent_id", "quote_id"], kind="stable")
+    rows, last_key, pos = [], None, 0
+    for doc, sent, qid, text, speaker, sentence in q.itertuples(index=False):
+        if (doc, sent) != last_key:
+            last_key, pos = (doc, sent), 0
+        at = sentence.find(text, pos) if text else -1
+        if at < 0:
+            continue
+        rows.append((doc, sent, qid, at, at + len(text), speaker))
+        pos = at + len(text)
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "quote_id", "q_start", "q_end", "q_speaker"])
+
+
+def attribute_hits_to_quotes(hits: pd.DataFrame, sentences: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """Voice and speaker per hit: ``quote`` (with the quote's speaker) when most of the
+    hit lies inside a quoted span of its sentence, else ``narration`` with speaker ``""``.
+
+    The sentence's own voice is kept as ``sentence_voice``. Sentences whose quotes
+    could not be located keep the sentence-level voice and speaker.
+
+    Example
+    -------
+    >>> s = pd.DataFrame({"doc_id": ["0"], "sent_id": [1], "voice": ["quote"], "speaker": ["박민호"],
+    ...                   "text": ['박 시장은 "길을 연다"며 정부 의존을 경계했다.']})
+    >>> q = pd.DataFrame({"doc_id": ["0"], "sent_id": [1], "quote_id": [1], "text": ["길을 연다"], "speaker": ["박민호"]})
+    >>> h = pd.DataFrame({"doc_id": ["0", "0"], "sent_id": [1, 1], "start": [7, 15], "end": [9, 20],
+    ...                   "voice": ["quote", "quote"], "speaker": ["박민호", "박민호"]})
+    >>> attribute_hits_to_quotes(h, s, q)[["voice", "speaker"]].values.tolist()
+    [['quote', '박민호'], ['narration', '']]
+    """
+    spans = locate_quotes(sentences, quotes)
+    out = hits.assign(sentence_voice=hits["voice"], _row=np.arange(len(hits)))
+    pairs = out[["_row", "doc_id", "sent_id", "start", "end"]].merge(spans, on=["doc_id", "sent_id"])
+    overlap = np.minimum(pairs["end"], pairs["q_end"]) - np.maximum(pairs["start"], pairs["q_start"])
+    inside = pairs[overlap * 2 > (pairs["end"] - pairs["start"])].drop_duplicates("_row")
+    located = out.set_index(["doc_id", "sent_id"]).index.isin(spans.set_index(["doc_id", "sent_id"]).index)
+    speaker_of = dict(zip(inside["_row"], inside["q_speaker"]))
+    in_quote = out["_row"].isin(speaker_of)
+    out["voice"] = np.where(in_quote, "quote", np.where(located, "narration", out["voice"]))
+    out["speaker"] = np.where(in_quote, out["_row"].map(speaker_of), np.where(located, "", out["speaker"]))
+    return out.drop(columns="_row")
+
+
+def check_frame_examples(frames: FrameSet | str | Path | None = None) -> pd.DataFrame:
+    """Run each frame's example sentences through :mod:`analysis.text` and the rules.
+
+    Returns frame, kind ('positive'|'negative'), example, matched (bool) and passed
+    (positive examples must carry the frame, negative ones must not): a quick check
+    for researchers editing a frame file.
+
+    Example
+    -------
+    >>> bool(check_frame_examples().passed.all())
+    True
+    """
+    frames = ensure_frameset(frames)
+    rows = [(f.id, kind, text) for f in frames.frames
+            for kind, texts in (("positive", f.positive), ("negative", f.negative)) for text in texts]
+    table = pd.DataFrame(rows, columns=["frame", "kind", "example"])
+    if table.empty:
+        return table.assign(matched=pd.Series(dtype=bool), passed=pd.Series(dtype=bool))
+    tables = analyse_texts(table["example"].tolist())
+    hits = match_frames(tables.sentences, tables.morphemes, frames)
+    found = set(zip(hits["doc_id"].astype(str), hits["frame"]))
+    table["matched"] = [(str(i), f) in found for i, f in zip(range(len(table)), table["frame"])]
+    table["passed"] = table["matched"] == (table["kind"] == "positive")
+    return table
+
+
+def resolve_frame_ids(hits: pd.DataFrame, frames) -> list[str]:
+    """The frames to report: ``frames`` (ids or a FrameSet) in its order, else those hit, sorted."""
+    if frames is None:
+        return sorted(hits["frame"].unique())
+    return list(getattr(frames, "ids", frames))

@@ -1,0 +1,198 @@
+"""Frame prevalence: how much each frame is used, per group and voice, with bootstrap intervals.
+
+Built on the hits of :func:`analysis.frames.match_frames` and the sentence and morpheme
+tables of :mod:`analysis.text`. Prevalence is hits per 1,000 tokens (punctuation
+excluded) and the share of sentences carrying a frame, per group (document, speaker,
+city, year ...) and per voice (the mayor's quoted words vs the reporter's narration).
+Intervals are percentile bootstraps that resample sentences within each group, drawn
+from ``numpy.random.default_rng(seed)``, so results repeat exactly for one seed.
+
+Example
+-------
+>>> s = pd.DataFrame({"doc_id": ["a", "a"], "sent_id": [1, 2], "voice": ["quote", "narration"]})
+>>> m = pd.DataFrame({"doc_id": "a", "sent_id": [1, 1, 1, 2, 2], "tag": ["NNP", "VV", "SF", "NNG", "NNG"],
+...                   "lemma": ["일본", "추월하다", ".", "시장", "발표"]})
+>>> h = pd.DataFrame({"doc_id": ["a"], "sent_id": [1], "frame": ["japan_rivalry"], "voice": ["quote"]})
+>>> prev = estimate_frame_prevalence(h, s, m, n_boot=100, seed=1)
+>>> prev[["voice", "n_tokens", "n_hits", "per_1k", "share"]].values.tolist()
+[['all', 4, 1, 250.0, 0.5], ['narration', 2, 0, 0.0, 0.0], ['quote', 2, 1, 500.0, 1.0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from analysis.frames.matcher import attribute_hits_to_quotes, locate_quotes, resolve_frame_ids
+from analysis.settings import NON_TOKEN_TAGS
+from analysis.textstats import KEY
+
+__all__ = ["estimate_frame_prevalence"]
+
+
+def _count_tokens(morphemes: pd.DataFrame) -> pd.Series:
+    words = morphemes[~morphemes["tag"].astype(str).str.startswith(NON_TOKEN_TAGS)]
+    return words.groupby(KEY).size().rename("n_tokens")
+
+
+
+def estimate_frame_prevalence(hits: pd.DataFrame, sentences: pd.DataFrame, morphemes: pd.DataFrame,
+                              by: Sequence[str] = ("doc_id",), frames=None, n_boot: int = 1000,
+                              *, seed: int, ci: float = 0.95, include_all: bool = True,
+                              quotes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Frame prevalence per group and voice, with percentile bootstrap intervals.
+
+    ``by`` names columns of ``sentences`` (merge document metadata such as city or year
+    into ``sentences`` first; ``[]`` pools everything). Each group is split by ``voice``;
+    with ``include_all`` a row with ``voice == "all"`` is added. The bootstrap resamples
+    sentences with replacement within each group and voice (hits travel with their
+    sentence), ``n_boot`` times, from ``numpy.random.default_rng(seed)``. ``frames`` (ids
+    or a FrameSet) fixes the frames reported, zero rows included.
+
+    Voice is the sentence's unless ``quotes`` (the text layer's quotes table) is given.
+    Kiwi keeps a quote and its reporting clause in one sentence, so with ``quotes`` each
+    sentence is split into voice segments: its tokens inside quoted spans (quote) and
+    the rest (narration); hits count in the voice of their own span (see
+    :func:`analysis.frames.attribute_hits_to_quotes`) and the unit of resampling and
+    of ``share`` is the segment. ``voice == "all"`` always uses whole sentences.
+
+    Columns: ``*by``, voice, frame, n_sentences (sentences or segments), n_tokens
+    (punctuation excluded), n_hits, n_hit_sentences, per_1k (hits per 1,000 tokens),
+    per_1k_low, per_1k_high, share (of sentences or segments with the frame),
+    share_low, share_high.
+
+    Example
+    -------
+    >>> prev = estimate_frame_prevalence(hits, t.sentences, t.morphemes, by=["doc_id"], seed=1)  # doctest: +SKIP
+    >>> prev.query("voice == 'quote'")[["doc_id", "frame", "per_1k"]]  # doctest: +SKIP
+    """
+    by = list(by)
+    frame_ids = resolve_frame_ids(hits, frames)
+    n_frames = len(frame_ids)
+    sent = sentences[list(dict.fromkeys(KEY + by + ["voice"]))].copy()
+    sent["_voice"] = sent["voice"].astype(str)
+    sent = sent.merge(_count_tokens(morphemes).reset_index(), on=KEY, how="left")
+    sent["n_tokens"] = sent["n_tokens"].fillna(0).astype(np.int64)
+    h = hits[hits["frame"].isin(frame_ids)]
+    if quotes is not None:
+        if "sentence_voice" in h:  # already attributed: start again from the sentence's voice
+            h = h.assign(voice=h["sentence_voice"]).drop(columns="sentence_voice")
+        h = attribute_hits_to_quotes(h.drop(columns=["voice"]).merge(sent[KEY + ["voice"]], on=KEY),
+                                     sentences, quotes)
+        units = _split_voice_segments(sent, morphemes, sentences, quotes)
+    else:
+        units = sent
+        if "sentence_voice" in h:
+            h = h.assign(voice=h["sentence_voice"])
+    h = h.drop(columns=[c for c in ("_voice",) if c in h])
+    voices = [(units, h.assign(_voice=h["voice"].astype(str)) if "voice" in h else h.merge(sent[KEY + ["_voice"]], on=KEY))]
+    if include_all:
+        voices.append((sent.assign(_voice="all"), h.assign(_voice="all")))
+    parts = []
+    for s, hv in voices:
+        per_sent = hv.groupby(KEY + ["_voice", "frame"]).size().unstack(fill_value=0).reindex(columns=frame_ids, fill_value=0)
+        parts.append(s.merge(per_sent.reset_index(), on=KEY + ["_voice"], how="left"))
+    table = pd.concat(parts, ignore_index=True)
+    table[frame_ids] = table[frame_ids].fillna(0)
+    group_cols = by + ["_voice"]
+    codes = table.groupby(group_cols, sort=True, dropna=False).ngroup().to_numpy()
+    order = np.argsort(codes, kind="stable")
+    table, codes = table.iloc[order].reset_index(drop=True), codes[order]
+    hit = table[frame_ids].to_numpy(float).reshape(len(table), n_frames)
+    # Columns: tokens, hits per frame, sentence has the frame (per frame).
+    X = np.hstack([table[["n_tokens"]].to_numpy(float), hit, (hit > 0).astype(float)])
+    sizes = np.bincount(codes)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    totals = np.add.reduceat(X, starts, axis=0) if len(table) else np.zeros((0, X.shape[1]))
+    alpha = (1 - ci) / 2
+    bounds = _bootstrap_bounds(np.random.default_rng(seed), X, codes, sizes, starts, n_frames, n_boot, (alpha, 1 - alpha))
+    keys = table.iloc[starts][group_cols].rename(columns={"_voice": "voice"}).reset_index(drop=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = totals[:, 1:1 + n_frames] / totals[:, [0]] * 1000
+    share = totals[:, 1 + n_frames:] / sizes[:, None]
+    out = keys.loc[keys.index.repeat(n_frames)].reset_index(drop=True)
+    out["frame"] = np.tile(frame_ids, len(keys))
+    out["n_sentences"] = np.repeat(sizes, n_frames)
+    out["n_tokens"] = np.repeat(totals[:, 0], n_frames).astype(np.int64)
+    out["n_hits"] = totals[:, 1:1 + n_frames].ravel().astype(np.int64)
+    out["n_hit_sentences"] = totals[:, 1 + n_frames:].ravel().astype(np.int64)
+    out["per_1k"], out["per_1k_low"], out["per_1k_high"] = rate.ravel(), bounds[0].ravel(), bounds[1].ravel()
+    out["share"], out["share_low"], out["share_high"] = share.ravel(), bounds[2].ravel(), bounds[3].ravel()
+    return out
+
+
+def _split_voice_segments(sent: pd.DataFrame, morphemes: pd.DataFrame, sentences: pd.DataFrame,
+                          quotes: pd.DataFrame) -> pd.DataFrame:
+    """One row per sentence and voice that has tokens: tokens inside located quote
+    spans are quote, the rest narration; sentences without located quotes keep their
+    own voice."""
+    spans = locate_quotes(sentences, quotes)
+    words = morphemes.loc[~morphemes["tag"].astype(str).str.startswith(NON_TOKEN_TAGS), KEY + ["start"]]
+    words = words.merge(sent[KEY + ["_voice"]], on=KEY, how="left").reset_index(drop=True)
+    pairs = words[KEY + ["start"]].reset_index().merge(spans[KEY + ["q_start", "q_end"]], on=KEY)
+    quoted = pairs.loc[(pairs["start"] >= pairs["q_start"]) & (pairs["start"] < pairs["q_end"]), "index"].unique()
+    located = words.set_index(KEY).index.isin(spans.set_index(KEY).index)
+    words["_voice"] = np.where(located, "narration", words["_voice"].astype(str))
+    words.loc[quoted, "_voice"] = "quote"
+    tokens = words.groupby(KEY + ["_voice"]).size().rename("n_tokens").reset_index()
+    # Sentences without any word still count once, in their own voice.
+    empty = sent.loc[~sent.set_index(KEY).index.isin(tokens.set_index(KEY).index), KEY + ["_voice"]]
+    tokens = pd.concat([tokens, empty.assign(n_tokens=0)], ignore_index=True)
+    return tokens.merge(sent.drop(columns=["_voice", "n_tokens", "voice"]), on=KEY, how="left")
+
+
+def _bootstrap_bounds(rng: np.random.Generator, X: np.ndarray, codes: np.ndarray, sizes: np.ndarray,
+                      starts: np.ndarray, n_frames: int, n_boot: int, quantiles, max_cells: int = 1 << 22):
+    """Percentile bounds of the rate and the share for every group: (rate_lo, rate_hi,
+    share_lo, share_hi), each groups x frames.
+
+    A replicate draws each group's sentences with replacement; the draw counts W
+    (replicates x sentences) times the sparse per-sentence values give the resampled
+    group totals at once. Groups are processed in batches and replicates in chunks so
+    that no array exceeds about ``max_cells`` cells.
+    """
+    n_groups, k = len(sizes), X.shape[1]
+    out = np.full((4, n_groups, n_frames), np.nan)
+    if n_boot <= 0 or n_groups == 0:
+        return out
+    max_rows = max(1, max_cells // n_boot)
+    max_groups = max(1, max_cells // (n_boot * k))
+    g0 = 0
+    while g0 < n_groups:
+        g1, rows = g0 + 1, sizes[g0]
+        while g1 < n_groups and g1 - g0 < max_groups and rows + sizes[g1] <= max_rows:
+            rows += sizes[g1]
+            g1 += 1
+        r0 = starts[g0]
+        local = codes[r0:r0 + rows] - g0
+        local_start, local_size = starts[g0:g1] - r0, sizes[g0:g1]
+        nz_r, nz_c = np.nonzero(X[r0:r0 + rows])
+        A = sparse.csr_matrix((X[r0 + nz_r, nz_c], (nz_r, local[nz_r] * k + nz_c)), shape=(rows, (g1 - g0) * k))
+        sums = np.empty((n_boot, g1 - g0, k))
+        chunk = max(1, min(max_cells // rows, max_cells // ((g1 - g0) * k)))
+        for b0 in range(0, n_boot, chunk):
+            c = min(chunk, n_boot - b0)
+            draw = local_start[local] + (rng.random((c, rows)) * local_size[local]).astype(np.int64)
+            W = np.bincount((draw + np.arange(c)[:, None] * rows).ravel(), minlength=c * rows).reshape(c, rows)
+            sums[b0:b0 + c] = (A.T @ W.T).T.reshape(c, g1 - g0, k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = sums[:, :, 1:1 + n_frames] / sums[:, :, [0]] * 1000
+        share = sums[:, :, 1 + n_frames:] / local_size[None, :, None]
+        out[0:2, g0:g1] = _nanquantile(rate, quantiles)
+        out[2:4, g0:g1] = np.quantile(share, quantiles, axis=0)
+        g0 = g1
+    return out
+
+
+def _nanquantile(values: np.ndarray, quantiles) -> np.ndarray:
+    """Quantiles over replicates, ignoring replicates without tokens (NaN rates)."""
+    if not np.isnan(values).any():
+        return np.quantile(values, quantiles, axis=0)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN groups stay NaN
+        return np.nanquantile(values, quantiles, axis=0)

@@ -1,0 +1,335 @@
+"""The one Kiwi pass: documents -> paragraphs -> sentence and morpheme tables, cached.
+
+A document is its title (paragraph 0) and its body's non-blank lines (paragraphs 1, 2, ...:
+:func:`split_paragraphs`). Byte-order marks and zero-width characters are removed before
+Kiwi sees a paragraph (:func:`strip_invisible`) and offsets are mapped back to the input.
+:func:`analyse_paragraphs` runs Kiwi once over all paragraphs (:func:`run_kiwi`, the only
+call) and packs its results as they stream in; :func:`build_tables` makes the sentences and
+morphemes tables of them; :func:`analyse_documents` adds voice, speaker and the quotes table
+(:mod:`analysis.text.quotes`). The columns are described in :mod:`analysis.text`.
+
+The sentences and morphemes tables are cached as parquet in ``cache_dir`` under the
+sha256 of the paragraphs and the settings that change Kiwi's output (:func:`hash_inputs`),
+written to a temporary name and renamed (:func:`analysis.io.write_atomic`). Quotes are
+recomputed from them on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from tqdm.auto import tqdm
+
+from analysis.io import write_atomic
+from analysis.text.quotes import QUOTE_COLUMNS, attribute_quotes
+from analysis.text.tokenizer import Tokenizer
+
+__all__ = ["CACHE_VERSION", "MORPHEME_COLUMNS", "SENTENCE_COLUMNS", "TextTables", "analyse_documents",
+           "analyse_paragraphs", "analyse_texts", "build_tables", "collect_speakers", "hash_inputs",
+           "load_or_build_tables", "run_kiwi", "split_paragraphs", "strip_invisible"]
+
+SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "start", "end", "text", "voice", "speaker"]
+MORPHEME_COLUMNS = ["doc_id", "para_id", "sent_id", "form", "tag", "lemma", "start", "end"]
+CACHE_VERSION = "1"  # bump when the layout of cached tables changes
+
+_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+_SAME_WIDTH = str.maketrans({"\xa0": " ", "\u3000": " ", "\t": " "})
+# Suffixes that turn the preceding noun or root into a verb or adjective.
+_SUFFIX_TAG = {"XSV": "VV", "XSA": "VA"}
+_SUFFIX_HOSTS = {"NNG", "NNP", "XR"}
+
+
+@dataclass(frozen=True)
+class TextTables:
+    """The text layer's three tables; see :mod:`analysis.text` for their columns."""
+
+    sentences: pd.DataFrame
+    morphemes: pd.DataFrame
+    quotes: pd.DataFrame
+
+
+def analyse_documents(documents: pd.DataFrame, tokenizer: Tokenizer | None = None, cache_dir=None,
+                      progress: bool = True) -> TextTables:
+    """Split, tokenise and attribute quotes for every document (one Kiwi pass, cached).
+
+    ``documents`` needs ``doc_id`` and ``text``; ``title``, ``speaker`` and ``office``
+    are used when present (the manifest's speaker is the fallback for unattributed quotes).
+
+    Example
+    -------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "title": ['박민호 시장 "새 길 연다"'],
+    ...                      "text": ['박 시장은 "우리가 개척한다"고 말했다.'], "speaker": ["박민호"]})
+    >>> tables = analyse_documents(docs, progress=False)
+    >>> tables.quotes.speaker.tolist()
+    ['박민호', '박민호']
+    """
+    tokenizer = tokenizer or Tokenizer()
+    paragraphs = split_paragraphs(documents)
+    sentences, morphemes = load_or_build_tables(paragraphs, tokenizer, cache_dir, progress)
+    sentences, quotes = attribute_quotes(paragraphs, sentences, morphemes, collect_speakers(documents))
+    return TextTables(sentences[SENTENCE_COLUMNS], morphemes[MORPHEME_COLUMNS], quotes[QUOTE_COLUMNS])
+
+
+def analyse_texts(texts: Iterable[str], tokenizer: Tokenizer | None = None, cache_dir=None,
+                  progress: bool = False) -> TextTables:
+    """Analyse plain strings as documents ``"0", "1", ...`` without titles or metadata.
+
+    Example
+    -------
+    >>> tables = analyse_texts(["일본을 뛰어넘어야 한다."])
+    >>> tables.morphemes.lemma.tolist()[:3]
+    ['일본', '을', '뛰어넘다']
+    """
+    texts = list(texts)
+    documents = pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "title": "", "text": texts})
+    return analyse_documents(documents, tokenizer, cache_dir, progress)
+
+
+# --- paragraphs -----------------------------------------------------------------------
+
+
+def _clean(value) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def collect_speakers(documents: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """The manifest's ``{doc_id: (speaker, office)}``, empty without a ``speaker`` column."""
+    if "speaker" not in documents.columns:
+        return {}
+    offices = documents["office"] if "office" in documents.columns else pd.Series("", index=documents.index)
+    return {str(d): (_clean(s), _clean(o)) for d, s, o in zip(documents.doc_id, documents.speaker, offices)}
+
+
+def split_paragraphs(documents: pd.DataFrame) -> pd.DataFrame:
+    """One row per non-blank paragraph: ``doc_id, para_id, offset, text`` (title = para 0).
+
+    Example
+    -------
+    >>> split_paragraphs(pd.DataFrame({"doc_id": [7], "title": ["제목"], "text": ["첫째\\n\\n둘째"]})).values.tolist()
+    [['7', 0, 0, '제목'], ['7', 1, 0, '첫째'], ['7', 2, 4, '둘째']]
+    """
+    rows = []
+    titles = documents["title"] if "title" in documents.columns else [""] * len(documents)
+    for doc_id, title, text in zip(documents["doc_id"], titles, documents["text"]):
+        doc_id = str(doc_id)
+        title = unicodedata.normalize("NFC", _clean(title))
+        if title.strip():
+            rows.append((doc_id, 0, 0, title))
+        offset, para_id = 0, 0
+        for line in unicodedata.normalize("NFC", _clean(text)).split("\n"):
+            if line.strip():
+                para_id += 1
+                rows.append((doc_id, para_id, offset, line))
+            offset += len(line) + 1
+    return pd.DataFrame(rows, columns=["doc_id", "para_id", "offset", "text"]).astype(
+        {"doc_id": str, "para_id": "int64", "offset": "int64", "text": str})
+
+
+def strip_invisible(text: str) -> tuple[str, list[int] | None]:
+    """Drop BOM and zero-width characters; also return each kept character's original index.
+
+    The index list ends with ``len(text)`` and is None when nothing was dropped.
+
+    Example
+    -------
+    >>> strip_invisible("\\ufeff인공\\u200b지능")
+    ('인공지능', [1, 2, 4, 5, 6])
+    """
+    text = text.translate(_SAME_WIDTH)
+    if not _INVISIBLE.search(text):
+        return text, None
+    kept = [i for i, char in enumerate(text) if not _INVISIBLE.match(char)]
+    return "".join(text[i] for i in kept), kept + [len(text)]
+
+
+# --- the one Kiwi pass ----------------------------------------------------------------
+
+# Rows are collected as Python objects and packed into compact arrays every _BATCH_ROWS
+# morphemes. A morpheme held as Python objects costs about 400 bytes (a str each for form,
+# tag and lemma, list slots); packed, its strings cost their UTF-8 bytes plus an 8-byte
+# offset and its numbers 8 bytes each. Packing in batches keeps the full corpus's ~10M
+# morphemes at about 1 GB instead of several, and costs about the same time as packing
+# once at the end. The batch size only bounds memory: output does not depend on it.
+_BATCH_ROWS = 200_000
+
+
+def run_kiwi(kiwi, texts: list[str]):
+    """The only place Kiwi analyses text (tests count calls to it).
+
+    With a list, Kiwi analyses on its worker threads and yields each paragraph's
+    sentences in input order as they are ready, so results stream: they are never all
+    held at once.
+    """
+    return kiwi.split_into_sents(texts, return_tokens=True, return_sub_sents=False)
+
+
+class _Columns:
+    """Named columns filled row by row and packed, batch by batch, into compact arrays.
+
+    Integer columns are ``array.array("q")``: appending stores a machine int64 and keeps
+    no Python int alive. String columns are Python lists until :meth:`pack` moves their
+    contents into an Arrow chunk and empties them in place (``clear``, so ``append`` methods
+    bound in a hot loop stay valid). :meth:`finish` packs what is left and returns int64
+    numpy arrays and pandas string arrays.
+    """
+
+    def __init__(self, ints: Iterable[str], strings: Iterable[str] = ()):
+        self.ints = {name: array("q") for name in ints}
+        self.strings: dict[str, list[str]] = {name: [] for name in strings}
+        self._chunks: dict[str, list] = {name: [] for name in self.strings}
+
+    def pack(self) -> None:
+        """Move the buffered strings into Arrow chunks (large_string: what pandas uses)."""
+        for name, values in self.strings.items():
+            self._chunks[name].append(pa.array(values, type=pa.large_string()))
+            values.clear()
+
+    def finish(self) -> dict:
+        self.pack()
+        columns = {name: np.frombuffer(values, dtype=np.int64) for name, values in self.ints.items()}
+        for name, chunks in self._chunks.items():
+            columns[name] = pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
+        return columns
+
+
+def _place(kept: list[int], pos: int, end: bool = False) -> int:
+    """Map an offset in a paragraph cleaned by :func:`strip_invisible` back to the input."""
+    return kept[pos - 1] + 1 if end and pos > 0 else kept[pos]
+
+
+def analyse_paragraphs(tokenizer: Tokenizer, texts: list[str], progress: bool) -> tuple[dict, dict]:
+    """Run Kiwi once over ``texts``; return sentence and morpheme columns.
+
+    Sentence columns: ``par`` (index into ``texts``), ``start``, ``end`` (offsets into that
+    text). Morpheme columns: ``row`` (index of its sentence), form, tag, lemma, and
+    ``start``/``end`` relative to the sentence. Integer columns are int64 numpy arrays,
+    string columns pandas (Arrow) string arrays; Token objects are never kept.
+    """
+    cleaned = [strip_invisible(t) for t in texts]
+    sents = _Columns(["par", "start", "end"])
+    morphs = _Columns(["row", "start", "end"], ["form", "tag", "lemma"])
+    # Local names for the hot loop (about 10M iterations on a large corpus).
+    sent_par, sent_start, sent_end = (sents.ints[c].append for c in ("par", "start", "end"))
+    rows, starts, ends = (morphs.ints[c] for c in ("row", "start", "end"))
+    forms, tags, lemmas = (morphs.strings[c] for c in ("form", "tag", "lemma"))
+    suffix_tag, suffix_hosts = _SUFFIX_TAG, _SUFFIX_HOSTS
+    row = -1  # index of the current sentence
+    results = run_kiwi(tokenizer.kiwi, [c for c, _ in cleaned])
+    bar = tqdm(results, total=len(texts), desc="Kiwi", unit="para", disable=not progress)
+    for par, (paragraph_sents, (_, kept)) in enumerate(zip(bar, cleaned)):
+        for sent in paragraph_sents:
+            row += 1
+            sent_par(par)
+            if kept is None:  # nothing was removed: Kiwi's offsets index the input
+                sent_start(sent.start)
+                sent_end(sent.end)
+            else:
+                sent_start(_place(kept, sent.start))
+                sent_end(_place(kept, sent.end, end=True))
+            can_absorb = False  # whether the previous row is a noun or root a suffix may join
+            for token in sent.tokens:
+                # Offsets into the paragraph here; made relative to the sentence in one
+                # vectorised step at the end (cheaper than once per token).
+                if kept is None:
+                    start, end = token.start, token.end
+                else:
+                    start, end = _place(kept, token.start), _place(kept, token.end, end=True)
+                if end < start:
+                    end = start
+                tag = token.tag
+                if "-" in tag:  # VA-I -> VA: the conjugation class is not a POS
+                    tag = tag.split("-")[0]
+                if can_absorb and tag in suffix_tag and ends[-1] == start:
+                    # 개척/NNG + 하/XSV -> 개척하/VV, lemma 개척하다 (Kiwi's lemma would be 하)
+                    forms[-1] += token.form
+                    tags[-1] = suffix_tag[tag]
+                    lemmas[-1] = forms[-1] + "다"
+                    ends[-1] = end
+                    can_absorb = False
+                    continue
+                rows.append(row)
+                forms.append(token.form)
+                tags.append(tag)
+                lemmas.append(token.lemma)
+                starts.append(start)
+                ends.append(end)
+                can_absorb = tag in suffix_hosts
+        # Pack only between paragraphs: a suffix can still change the last row of a sentence.
+        if len(forms) >= _BATCH_ROWS:
+            _canonicalise_batch(tokenizer, lemmas, tags)
+            morphs.pack()
+    _canonicalise_batch(tokenizer, lemmas, tags)
+    sents, morphs = sents.finish(), morphs.finish()
+    base = sents["start"][morphs["row"]]
+    morphs["start"] -= base  # in place: these arrays are the size of the corpus
+    morphs["end"] -= base
+    return sents, morphs
+
+
+def _canonicalise_batch(tokenizer: Tokenizer, lemmas: list[str], tags: list[str]) -> None:
+    """Apply the synonym map in place to finished rows (after suffix joining)."""
+    synonyms = tokenizer.synonyms
+    for i, lemma in enumerate(lemmas):
+        if lemma in synonyms:
+            lemmas[i], tags[i] = tokenizer.canonicalise(lemma, tags[i])
+
+
+def build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, progress: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sentences (without voice and speaker) and morphemes tables of :func:`split_paragraphs`' rows."""
+    texts = paragraphs.text.tolist()
+    sents, morphs = analyse_paragraphs(tokenizer, texts, progress)
+    par = sents["par"]
+    offsets = paragraphs.offset.to_numpy()[par]
+    sentences = pd.DataFrame({
+        "doc_id": paragraphs.doc_id.to_numpy()[par], "para_id": paragraphs.para_id.to_numpy()[par],
+        "start": offsets + sents["start"], "end": offsets + sents["end"],
+        "text": [texts[p][s:e] for p, s, e in zip(par.tolist(), sents["start"].tolist(), sents["end"].tolist())],
+    })
+    sentences.insert(2, "sent_id", sentences.groupby("doc_id", sort=False).cumcount().astype("int64") + 1)
+    sentences = sentences.astype({"doc_id": str, "text": str})
+    # Sentence columns repeated per morpheme: take() copies inside pandas/Arrow, without one
+    # Python object per row. copy=False: the columns are fresh arrays nobody else holds.
+    row = morphs.pop("row")
+    morphemes = pd.DataFrame({"doc_id": sentences.doc_id.array.take(row),
+                              "para_id": sentences.para_id.to_numpy()[row],
+                              "sent_id": sentences.sent_id.to_numpy()[row], **morphs}, copy=False)
+    # Arrow-backed string columns become the ``str`` dtype astype(str) has always given.
+    return sentences, morphemes.astype({"doc_id": str, "form": str, "tag": str, "lemma": str})
+
+
+# --- cache ----------------------------------------------------------------------------
+
+
+def hash_inputs(paragraphs: pd.DataFrame, tokenizer: Tokenizer) -> str:
+    """The cache key: sha256 of the paragraphs, the analysis settings and the versions."""
+    settings = tokenizer.describe()
+    digest = hashlib.sha256(f"text-cache {CACHE_VERSION}\x1e".encode())
+    for name in ("kiwipiepy", "model", "model_type", "user_words", "synonyms"):
+        digest.update(f"{name}={settings[name]!r}\x1e".encode())
+    for doc_id, para_id, offset, text in paragraphs.itertuples(index=False):
+        digest.update(f"{doc_id}\x1f{para_id}\x1f{offset}\x1f{text}\x1e".encode())
+    return digest.hexdigest()
+
+
+def load_or_build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, cache_dir,
+                         progress: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`build_tables`, read from ``cache_dir`` when cached there (written there if not)."""
+    if cache_dir is None:
+        return build_tables(paragraphs, tokenizer, progress)
+    key = hash_inputs(paragraphs, tokenizer)[:32]
+    paths = [Path(cache_dir) / f"text-{key}.{name}.parquet" for name in ("sentences", "morphemes")]
+    if all(path.exists() for path in paths):
+        return tuple(pd.read_parquet(path) for path in paths)
+    tables = build_tables(paragraphs, tokenizer, progress)
+    for table, path in zip(tables, paths):
+        write_atomic(path, lambda tmp, table=table: table.to_parquet(tmp, index=False))
+    return tables

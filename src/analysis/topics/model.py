@@ -1,0 +1,273 @@
+"""``TopicModel``: one scikit-learn estimator over the four engines, and its input helpers.
+
+All engines share one vocabulary step (sorted terms, ``min_df``/``max_df`` pruning as
+in scikit-learn's ``CountVectorizer``) and expose the same fitted arrays:
+``topic_term_`` (K x V, rows are p(term | topic)) and ``doc_topic_`` (one row per
+input unit, rows are p(topic | unit)). A unit whose tokens are all pruned is *empty*:
+it keeps its row, gets the uniform distribution and is flagged in ``empty_``.
+
+The helpers below (reading units, normalising rows, top terms) are shared by the
+other modules of :mod:`analysis.topics`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import CountVectorizer
+
+from analysis.settings import DEFAULTS
+from analysis.topics.engines import DEFAULT_ENGINE, ENGINES
+
+__all__ = ["TopicModel", "as_token_lists", "check_fitted", "keep_known", "normalise_rows", "top_indices",
+           "top_terms", "vectorise"]
+
+
+# --------------------------------------------------------------------------
+# Input handling
+# --------------------------------------------------------------------------
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    # CountVectorizer analyzer: units arrive already tokenised.
+    return tokens
+
+
+def as_token_lists(docs_tokens: Any) -> list[list[str]]:
+    """Return units as lists of str from a tokens table or an iterable of lists.
+
+    Example
+    -------
+    >>> as_token_lists([["인공지능", "데이터"], None, ("AI",)])
+    [['인공지능', '데이터'], [], ['AI']]
+    """
+    if isinstance(docs_tokens, pd.DataFrame):
+        docs_tokens = docs_tokens["tokens"]
+    texts = []
+    for tokens in docs_tokens:
+        if tokens is None or (isinstance(tokens, float) and np.isnan(tokens)):
+            texts.append([])
+        elif isinstance(tokens, str):
+            raise TypeError("each unit must be a list of tokens, not a string")
+        else:  # lists, tuples, or numpy arrays read back from parquet
+            texts.append([str(token) for token in tokens])
+    return texts
+
+
+def normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    """Scale rows to sum to 1; all-zero rows become uniform.
+
+    Example
+    -------
+    >>> normalise_rows(np.array([[1.0, 3.0], [0.0, 0.0]]))
+    array([[0.25, 0.75],
+           [0.5 , 0.5 ]])
+    """
+    matrix = np.asarray(matrix, dtype=float)
+    sums = matrix.sum(axis=1, keepdims=True)
+    uniform = np.full_like(matrix, 1.0 / matrix.shape[1])
+    return np.divide(matrix, sums, out=uniform, where=sums > 0)
+
+
+def vectorise(texts: list[list[str]], vocabulary: list[str]):
+    """Unit-term count matrix (sparse) of ``texts`` over a fixed ``vocabulary``."""
+    return CountVectorizer(analyzer=_identity, vocabulary=vocabulary).transform(texts)
+
+
+def keep_known(texts: list[list[str]], vocabulary: list[str]) -> list[list[str]]:
+    """Drop from each unit the tokens that are not in ``vocabulary``.
+
+    Example
+    -------
+    >>> keep_known([["인공지능", "없는말"], ["없는말"]], ["데이터", "인공지능"])
+    [['인공지능'], []]
+    """
+    known = set(vocabulary)
+    return [[token for token in tokens if token in known] for tokens in texts]
+
+
+def check_fitted(model) -> None:
+    """Raise ``NotFittedError`` unless ``model`` has been fitted (or loaded)."""
+    if not hasattr(model, "topic_term_"):
+        raise NotFittedError("this TopicModel is not fitted yet; call fit first")
+
+
+def top_indices(weights: np.ndarray, n: int) -> np.ndarray:
+    """Per row, column indices of the n largest weights, ties by column order.
+
+    With a sorted vocabulary, column order is term order, so ties break by
+    term ascending and output bytes do not depend on the sort algorithm.
+
+    Example
+    -------
+    >>> top_indices(np.array([[0.2, 0.5, 0.2, 0.1]]), 3)
+    array([[1, 0, 2]])
+    """
+    return np.argsort(-weights, axis=1, kind="stable")[:, :n]
+
+
+def top_terms(model, topn: int) -> list[list[str]]:
+    """Each topic's ``topn`` most probable terms, topic by topic."""
+    vocabulary = np.asarray(model.vocabulary_, dtype=object)
+    return [vocabulary[row].tolist() for row in top_indices(model.topic_term_, topn)]
+
+
+# --------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------
+
+
+class TopicModel(BaseEstimator):
+    """One interface over the tomotopy, gensim, sklearn-lda and nmf engines.
+
+    A scikit-learn estimator: ``__init__`` only stores its arguments (so
+    ``get_params``, ``set_params`` and ``sklearn.base.clone`` work); ``fit``
+    validates them.  ``seed`` is required.  ``min_df``/``max_df`` prune the
+    vocabulary as in scikit-learn's ``CountVectorizer`` (int = unit count,
+    float = fraction of units); ``options`` is a dict of the engine's own
+    options, whose names and defaults are ``ENGINES[engine].defaults``.
+
+    Fitted attributes: ``vocabulary_`` (sorted list of terms), ``topic_term_``
+    (K x V, rows sum to 1), ``doc_topic_`` (one row per input unit, rows sum
+    to 1), ``empty_`` (bool per unit: no token survived pruning; its row is
+    uniform), ``term_freq_`` (corpus count per term), ``doc_lengths_``
+    (tokens kept per unit), ``engine_model_`` (the native model; ``None``
+    after ``load_model`` except for tomotopy), ``options_`` (the options
+    used: ``min_df``, ``max_df`` and every engine option, defaults filled in).
+
+    Example
+    -------
+    >>> units = [["인공지능", "데이터"], ["인공지능", "데이터", "산업"], ["일본", "추월"], ["일본", "추월", "경제"]]
+    >>> model = TopicModel("nmf", k=2, seed=1).fit(units)
+    >>> model.vocabulary_  # min_df=2 pruned 산업 and 경제
+    ['데이터', '인공지능', '일본', '추월']
+    >>> model.doc_topic_.shape == (len(units), 2)
+    True
+    >>> TopicModel("tomotopy", k=3, seed=1, options={"iterations": 100}).get_params()["options"]
+    {'iterations': 100}
+    """
+
+    def __init__(self, engine: str = DEFAULT_ENGINE, k: int = 10, *, seed: int, min_df: int | float = DEFAULTS.min_df,
+                 max_df: int | float = 1.0, options: dict[str, Any] | None = None):
+        self.engine = engine
+        self.k = k
+        self.seed = seed
+        self.min_df = min_df
+        self.max_df = max_df
+        self.options = options
+
+    def __repr__(self) -> str:
+        extra = "" if self.options is None else f", options={self.options!r}"
+        return (f"TopicModel(engine={self.engine!r}, k={self.k}, seed={self.seed}, min_df={self.min_df!r}, "
+                f"max_df={self.max_df!r}{extra})")
+
+    def _resolve_options(self) -> dict[str, Any]:
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown engine {self.engine!r}; choose one of {sorted(ENGINES)}")
+        if not isinstance(self.seed, (int, np.integer)) or isinstance(self.seed, bool):
+            raise TypeError("seed must be an int")
+        if int(self.k) < 1:
+            raise ValueError("k must be at least 1")
+        defaults = ENGINES[self.engine].defaults
+        given = dict(self.options or {})
+        unknown = sorted(set(given) - set(defaults))
+        if unknown:
+            raise TypeError(f"unknown option(s) {unknown} for engine {self.engine!r}; valid: {sorted(defaults)}")
+        # min_df and max_df come first, as options_ has always listed them.
+        return {"min_df": self.min_df, "max_df": self.max_df, **defaults, **given}
+
+    def fit(self, docs_tokens, y=None) -> TopicModel:
+        """Build the vocabulary and fit the engine; return self.
+
+        ``docs_tokens`` is a tokens table (its ``tokens`` column is used) or a
+        list of token lists.  ``y`` is ignored (scikit-learn's signature).
+
+        Example
+        -------
+        >>> units = [["인공지능", "데이터"], ["인공지능", "데이터"], ["일본", "추월"], ["일본", "추월"]]
+        >>> model = TopicModel("nmf", k=2, seed=0)
+        >>> model.fit(units) is model
+        True
+        """
+        options = self._resolve_options()
+        texts = as_token_lists(docs_tokens)
+        vectoriser = CountVectorizer(analyzer=_identity, min_df=options["min_df"], max_df=options["max_df"])
+        X = vectoriser.fit_transform(texts).tocsr()  # features come out sorted
+        vocabulary = vectoriser.get_feature_names_out().tolist()
+        lengths = np.asarray(X.sum(axis=1)).ravel()
+        empty = lengths == 0
+        topic_term, doc_topic, native = ENGINES[self.engine].fit(
+            X[~empty], keep_known([t for t, e in zip(texts, empty) if not e], vocabulary),
+            vocabulary, int(self.k), int(self.seed), options,
+        )
+        self.options_ = options
+        self.vocabulary_ = vocabulary
+        self.topic_term_ = normalise_rows(topic_term)
+        self.doc_topic_ = np.full((len(texts), int(self.k)), 1.0 / int(self.k))
+        self.doc_topic_[~empty] = normalise_rows(doc_topic)
+        self.empty_ = empty
+        self.term_freq_ = np.asarray(X.sum(axis=0)).ravel().astype(np.int64)
+        self.doc_lengths_ = lengths.astype(np.int64)
+        self.engine_model_ = native
+        return self
+
+    def _prepare_new(self, docs_tokens):
+        check_fitted(self)
+        if self.engine_model_ is None:
+            raise NotImplementedError(
+                f"the {self.engine!r} engine cannot infer after load_model (only its arrays are saved); "
+                "refit the model to transform or score new units"
+            )
+        texts = keep_known(as_token_lists(docs_tokens), self.vocabulary_)
+        X = vectorise(texts, self.vocabulary_).tocsr()
+        empty = np.asarray(X.sum(axis=1)).ravel() == 0
+        return X, texts, empty
+
+    def transform(self, docs_tokens) -> np.ndarray:
+        """Topic distributions (n x K) for new units; unknown terms are ignored.
+
+        Units with no known term get the uniform row.
+
+        Example
+        -------
+        >>> units = [["인공지능", "데이터"], ["인공지능", "데이터"], ["일본", "추월"], ["일본", "추월"]]
+        >>> model = TopicModel("nmf", k=2, seed=0).fit(units)
+        >>> shares = model.transform([["데이터", "새말"], ["새말"]])
+        >>> shares.round(2).tolist()[1]  # no known term: uniform
+        [0.5, 0.5]
+        >>> bool(shares[0].argmax() == model.doc_topic_[0].argmax())
+        True
+        """
+        X, texts, empty = self._prepare_new(docs_tokens)
+        result = np.full((len(texts), int(self.k)), 1.0 / int(self.k))
+        if (~empty).any():
+            kept = [t for t, e in zip(texts, empty) if not e]
+            raw = ENGINES[self.engine].infer(self.engine_model_, X[~empty], kept, int(self.seed), self.options_)
+            result[~empty] = normalise_rows(raw)
+        return result
+
+    def score(self, docs_tokens) -> float:
+        """Held-out log-likelihood per token (natural log); higher is better.
+
+        tomotopy: Gibbs-inferred log-likelihood; gensim and sklearn-lda: the
+        variational bound; nmf: ``nan``.  Values are comparable across K and
+        seeds within one engine, not across engines.
+
+        Example
+        -------
+        >>> units = [["인공지능", "데이터"], ["인공지능", "데이터"], ["일본", "추월"], ["일본", "추월"]]
+        >>> lda = TopicModel("sklearn-lda", k=2, seed=0).fit(units)
+        >>> bool(np.exp(-lda.score([["인공지능", "데이터"]])) > 1)  # perplexity
+        True
+        >>> TopicModel("nmf", k=2, seed=0).fit(units).score(units)
+        nan
+        """
+        X, texts, empty = self._prepare_new(docs_tokens)
+        if not (~empty).any():
+            return float("nan")
+        kept = [t for t, e in zip(texts, empty) if not e]
+        return ENGINES[self.engine].loglik(self.engine_model_, X[~empty], kept, int(self.seed), self.options_)

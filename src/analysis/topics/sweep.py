@@ -1,0 +1,133 @@
+"""Choosing K: fit every (k, seed), score each run, summarise per k.
+
+Each run is scored on coherence and exclusivity (training units), held-out fit
+(a fixed held-out share of units) and stability (agreement with the runs of the
+other seeds at the same k). Every run fits its own seeded subsample, so stability
+measures how far topics survive a change of data as well as of seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from analysis.settings import DEFAULTS
+from analysis.topics.engines import DEFAULT_ENGINE
+from analysis.topics.model import TopicModel, as_token_lists, top_terms
+from analysis.topics.quality import score_coherence, score_exclusivity, score_stability
+
+__all__ = ["summarise_sweep", "sweep_k"]
+
+
+def sweep_k(
+    tokens,
+    ks: Iterable[int],
+    seeds: Sequence[int],
+    *,
+    engine: str = DEFAULT_ENGINE,
+    min_df: int | float = DEFAULTS.min_df,
+    max_df: int | float = 1.0,
+    options: dict[str, Any] | None = None,
+    holdout: float = 0.1,
+    holdout_seed: int | None = None,
+    subsample: float = 0.8,
+    topn: int = 10,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Fit every (k, seed) and score it; one row per run.
+
+    ``engine``, ``min_df``, ``max_df`` and ``options`` go to every
+    ``TopicModel``.  A fraction ``holdout`` of units (drawn once with
+    ``holdout_seed``, default ``seeds[0]``) is held out; models fit on the
+    rest.  Each run fits on its own random ``subsample`` of the training
+    units (drawn with its seed), so stability measures how far topics
+    survive a change of data as well as of seed (Greene et al. 2014); without
+    it a method with a deterministic start, such as NMF, would look perfectly
+    stable.  Columns: ``k, seed, npmi, c_v`` (mean coherence of top ``topn``
+    terms on the training units), ``exclusivity`` (mean of
+    ``score_exclusivity``), ``heldout_ll`` (``TopicModel.score`` on held-out
+    units), ``perplexity`` (``exp(-heldout_ll)``; ``nan`` for nmf),
+    ``stability`` (mean ``score_stability`` against the other seeds at the
+    same k; ``nan`` with one seed), ``n_train`` (training units), ``n_fit``
+    (the subsample each run fits), ``n_heldout``.  ``summarise_sweep`` gives
+    one row per k.
+
+    Example
+    -------
+    >>> units = [["인공지능", "데이터", "산업"], ["일본", "추월", "경제"]] * 10
+    >>> runs = sweep_k(units, ks=[2, 3], seeds=[1, 2], topn=3, progress=False)
+    >>> runs[["k", "seed", "n_train", "n_fit", "n_heldout"]].values.tolist()
+    [[2, 1, 18, 14, 2], [2, 2, 18, 14, 2], [3, 1, 18, 14, 2], [3, 2, 18, 14, 2]]
+    """
+    texts = as_token_lists(tokens)
+    seeds = list(seeds)
+    ks = list(ks)
+    rng = np.random.default_rng(seeds[0] if holdout_seed is None else holdout_seed)
+    is_heldout = np.zeros(len(texts), dtype=bool)
+    is_heldout[rng.permutation(len(texts))[: int(round(holdout * len(texts)))]] = True
+    train = [t for t, h in zip(texts, is_heldout) if not h]
+    heldout = [t for t, h in zip(texts, is_heldout) if h]
+
+    rows = []
+    with tqdm(total=len(ks) * len(seeds), desc="sweep_k", disable=not progress) as bar:
+        for k in ks:
+            models = []
+            for seed in seeds:
+                bar.set_postfix(k=k, seed=seed)
+                picked = np.random.default_rng(seed).permutation(len(train))[: max(1, int(round(subsample * len(train))))]
+                model = TopicModel(engine, k, seed=seed, min_df=min_df, max_df=max_df, options=options)
+                model.fit([train[i] for i in sorted(picked)])
+                coherence = score_coherence(top_terms(model, topn), train, topn=topn)
+                heldout_ll = model.score(heldout) if heldout else float("nan")
+                rows.append(
+                    {
+                        "k": k,
+                        "seed": seed,
+                        "npmi": coherence["c_npmi"].mean(),
+                        "c_v": coherence["c_v"].mean(),
+                        "exclusivity": score_exclusivity(model.topic_term_, topn=topn).mean(),
+                        "heldout_ll": heldout_ll,
+                        "perplexity": float(np.exp(-heldout_ll)),
+                        "n_train": len(train),
+                        "n_fit": len(picked),
+                        "n_heldout": len(heldout),
+                    }
+                )
+                models.append(model)
+                bar.update()
+            pairwise = np.full((len(models), len(models)), np.nan)
+            for i in range(len(models)):
+                for j in range(i + 1, len(models)):
+                    pairwise[i, j] = pairwise[j, i] = score_stability(models[i], models[j], topn=topn)[0]
+            for i in range(len(models)):
+                others = np.delete(pairwise[i], i)
+                rows[-len(models) + i]["stability"] = float(others.mean()) if others.size else float("nan")
+    return pd.DataFrame(rows)[
+        ["k", "seed", "npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability", "n_train", "n_fit",
+         "n_heldout"]
+    ]
+
+
+def summarise_sweep(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per k from ``sweep_k`` runs: metric means over seeds.
+
+    Because stability is symmetric, the mean of the per-run ``stability``
+    column is the mean pairwise stability across seeds at that k.
+
+    Example
+    -------
+    >>> runs = pd.DataFrame({"k": [2, 2, 3], "seed": [1, 2, 1], "npmi": [0.1, 0.3, 0.2], "c_v": 0.5,
+    ...                      "exclusivity": 9.0, "heldout_ll": -3.0, "perplexity": 20.0, "stability": [0.8, 0.8, 1.0]})
+    >>> summarise_sweep(runs)
+       k  n_seeds  npmi  c_v  exclusivity  heldout_ll  perplexity  stability
+    0  2        2   0.2  0.5          9.0        -3.0        20.0        0.8
+    1  3        1   0.2  0.5          9.0        -3.0        20.0        1.0
+    """
+    metrics = ["npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability"]
+    summary = runs.groupby("k", sort=True)[metrics].mean().reset_index()
+    summary.insert(1, "n_seeds", runs.groupby("k", sort=True)["seed"].nunique().to_numpy())
+    return summary

@@ -1,0 +1,58 @@
+"""Choosing K: sweep_k runs and summarise_sweep."""
+
+import numpy as np
+import pytest
+
+from analysis import topics as T
+
+
+def test_sweep_k_rows_columns_and_summary(units):
+    # subsample=1.0: every run sees all training units, so stability here is across seeds only.
+    runs = T.sweep_k(
+        units, ks=[2, 3], seeds=[1, 2], engine="tomotopy", progress=False, topn=5, subsample=1.0,
+        min_df=2, max_df=0.9, options={"iterations": 150},
+    )
+    expected = ["k", "seed", "npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability", "n_train", "n_fit",
+                "n_heldout"]
+    assert list(runs.columns) == expected
+    assert runs[["k", "seed"]].values.tolist() == [[2, 1], [2, 2], [3, 1], [3, 2]]
+    assert (runs["n_heldout"] == round(0.1 * len(units))).all()
+    assert (runs["n_train"] + runs["n_heldout"] == len(units)).all()
+    assert (runs["n_fit"] == runs["n_train"]).all()
+    assert runs["perplexity"].between(1, 24).all()  # better than uniform over 24 terms
+    assert runs["stability"].between(0, 1).all()
+    # three themes: k=3 reproduces across seeds and coheres better than k=2
+    at3 = runs[runs["k"] == 3]
+    assert at3["stability"].min() == 1.0
+    assert runs.groupby("k")["npmi"].mean()[3] > runs.groupby("k")["npmi"].mean()[2]
+
+    summary = T.summarise_sweep(runs)
+    assert summary["k"].tolist() == [2, 3] and summary["n_seeds"].tolist() == [2, 2]
+    assert summary.loc[summary["k"] == 3, "stability"].item() == 1.0
+
+    nmf = T.sweep_k(units["tokens"].tolist(), ks=[3], seeds=[1], engine="nmf", progress=False, min_df=2)
+    assert len(nmf) == 1 and np.isnan(nmf["perplexity"].item()) and np.isnan(nmf["stability"].item())
+
+
+def test_sweep_subsamples_make_nmf_stability_informative(units):
+    # NMF starts deterministically, so across seeds alone it would always look stable;
+    # each run fitting its own 80% subsample shows that k=3 (the true number of themes,
+    # eight words each, hence topn=8)
+    # survives a change of data while k=5 splits themes differently each time.
+    runs = T.sweep_k(units, ks=[3, 5], seeds=[1, 2, 3], engine="nmf", progress=False, topn=8, min_df=2,
+                     max_df=0.9)
+    assert (runs["n_fit"] == (0.8 * runs["n_train"]).round().astype(int)).all()
+    stability = T.summarise_sweep(runs).set_index("k")["stability"]
+    assert stability[3] == 1.0
+    assert stability[5] < 0.9
+
+
+def test_sweep_k_passes_model_parameters_on(units):
+    # Engine options go in options={...}; loose keywords are not accepted any more.
+    with pytest.raises(TypeError):
+        T.sweep_k(units, ks=[2], seeds=[1], engine="tomotopy", progress=False, iterations=150)
+    with pytest.raises(TypeError, match="unknown option"):
+        T.sweep_k(units, ks=[2], seeds=[1], engine="nmf", progress=False, options={"passes": 3})
+    # min_df reaches the model: a threshold above every term's unit count leaves no vocabulary.
+    with pytest.raises(ValueError):
+        T.sweep_k(units, ks=[2], seeds=[1], engine="nmf", progress=False, min_df=len(units))
