@@ -63,3 +63,36 @@ def test_corpus_command_writes_the_text_layer(tmp_path):
     assert sentences.loc[sentences.voice == "narration", "speaker"].eq("").all()
     assert {"doc_id", "sent_id", "text", "speaker", "verb"} <= set(quotes.columns)
     assert (out / "morphemes.parquet").exists()
+
+
+def test_topics_command_takes_the_shared_defaults(table, tmp_path, capsys):
+    # No --unit or --min-df: the defaults of analysis.settings, as in the notebooks. Five
+    # documents are fewer than DEFAULTS.min_documents, so the unit is the paragraph.
+    from analysis.settings import DEFAULTS
+
+    assert main(["topics", str(table), "--k", "3", "--seed", "7", "--out", str(tmp_path / "t"),
+                 "--cache-dir", str(tmp_path / "cache")]) == 0
+    assert "paragraph units" in capsys.readouterr().out
+    doc_topics = pd.read_csv(tmp_path / "t" / "doc_topics.csv", dtype={"doc_id": str})
+    assert "para_id" in doc_topics.columns
+    terms = pd.read_csv(tmp_path / "t" / "topic_terms.csv")
+    assert terms.term.str.len().min() >= DEFAULTS.min_len
+
+
+def test_input_errors_are_one_line_and_exit_2(tmp_path, capsys):
+    bad = tmp_path / "docs.csv"
+    bad.write_text("id,body\na,본문\n", encoding="utf-8")
+    assert main(["frames", str(bad), "--out", str(tmp_path / "h.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("analysis frames: error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_bug_keeps_its_traceback(tmp_path, monkeypatch):
+    import analysis.cli
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug, not bad input")
+
+    monkeypatch.setattr(analysis.cli, "load_corpus", broken)
+    with pytest.raises(KeyError, match="a bug"):
+        main(["corpus", str(tmp_path), "--out", str(tmp_path / "out")])

@@ -8,9 +8,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis.corpus import load_corpus, write_corpus
 from analysis.errors import InputError
+from analysis.settings import DEFAULTS, UNITS
+
+if TYPE_CHECKING:  # only for annotations: the heavy imports wait until a command needs them
+    import pandas as pd
+
+    from analysis.frames import FrameSet
 
 DEFAULT_CACHE = ".cache/text"
 
@@ -140,16 +147,21 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     from analysis.topics import save_model, write_topic_explorer_html
 
     documents = _read_input_table(args.input, args.text_col, args.id_col)
-    tables = analyse_documents(documents, cache_dir=args.cache_dir)
-    units = tokens_by_unit(tables.morphemes, unit=args.unit)
+    # The same tokens as the notebooks: one set of defaults (analysis.settings).
+    settings = DEFAULTS.replace(unit=args.unit, min_df=args.min_df)
+    tokenizer = settings.make_tokenizer()
+    unit = settings.resolve_unit(len(documents))
+    tables = analyse_documents(documents, tokenizer=tokenizer, cache_dir=args.cache_dir)
+    units = tokens_by_unit(tables.morphemes, unit=unit, tokenizer=tokenizer)
     keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
     passages = tables.sentences.groupby(keys, sort=False)["text"].agg(" ".join).reset_index()
     units = units.merge(passages, on=keys, how="left")
-    result = _run_topics(units, k=args.k, seed=args.seed, out_dir=args.out, engine=args.engine, min_df=args.min_df)
+    result = _run_topics(units, k=args.k, seed=args.seed, out_dir=args.out, engine=args.engine,
+                         min_df=settings.min_df)
     save_model(result["model"], Path(args.out) / "model")
     write_topic_explorer_html(result["model"], Path(args.out) / "topic_explorer.html")
     info = result["info"]
-    print(f"{len(units)} {args.unit} units, K={args.k}, engine={args.engine}: "
+    print(f"{len(units)} {unit} units, K={args.k}, engine={args.engine}: "
           f"NPMI {info['coherence']['npmi']:.3f}; wrote {', '.join(sorted(p.name for p in result['files'].values()))}, "
           f"model/, topic_explorer.html")
     return 0
@@ -184,9 +196,9 @@ def _run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | st
         id_col = "doc_id" if "doc_id" in table else "id"
     for col in (id_col, text_col):
         if col not in table:
-            raise ValueError(f"input table has no column {col!r} (columns: {', '.join(map(str, table.columns))})")
+            raise InputError(f"input table has no column {col!r} (columns: {', '.join(map(str, table.columns))})")
     if table[id_col].duplicated().any():
-        raise ValueError(f"column {id_col!r} has duplicate ids, e.g. {table[id_col][table[id_col].duplicated()].iloc[0]!r}")
+        raise InputError(f"column {id_col!r} has duplicate ids, e.g. {table[id_col][table[id_col].duplicated()].iloc[0]!r}")
     frames = ensure_frameset(lexicon)
     # Documents are numbered by position; a title, speaker or office column helps the
     # text layer attribute quotes (the speaker is the fallback for unattributed ones).
@@ -296,11 +308,13 @@ def build_parser() -> argparse.ArgumentParser:
     topics.add_argument("--k", type=int, required=True, help="number of topics")
     topics.add_argument("--seed", type=int, required=True, help="random seed (same seed, same topics)")
     topics.add_argument("--out", required=True, help="output folder")
-    topics.add_argument("--unit", choices=["document", "paragraph", "sentence"], default="document",
-                        help="unit of analysis (default: document)")
+    topics.add_argument("--unit", choices=["auto", *UNITS], default=DEFAULTS.unit,
+                        help=f"unit of analysis (default: {DEFAULTS.unit}: documents when there are at least "
+                             f"{DEFAULTS.min_documents}, else paragraphs)")
     topics.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE,
                         help=f"topic engine (default: {DEFAULT_ENGINE})")
-    topics.add_argument("--min-df", type=int, default=2, help="drop terms in fewer units (default: 2)")
+    topics.add_argument("--min-df", type=int, default=DEFAULTS.min_df,
+                        help=f"drop terms in fewer units (default: {DEFAULTS.min_df})")
     topics.add_argument("--cache-dir", default=DEFAULT_CACHE, help=f"text-layer cache (default: {DEFAULT_CACHE})")
     _add_input_columns(topics)
     topics.set_defaults(func=_cmd_topics)

@@ -19,10 +19,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-__all__ = ["CONTENT_TAGS", "DEFAULTS", "ID_COLUMNS", "NON_TOKEN_TAGS", "UNITS", "Settings"]
+__all__ = ["CONTENT_TAGS", "DEFAULTS", "ID_COLUMNS", "NON_TOKEN_TAGS", "SENTENCE_KEY", "UNITS", "Settings"]
 
 # Ids that every table carries, from the coarsest to the finest.
 ID_COLUMNS = ("doc_id", "para_id", "sent_id")
+# A sentence is named by its document and its number within it.
+SENTENCE_KEY = ["doc_id", "sent_id"]
 UNITS = {"document": ["doc_id"], "paragraph": ["doc_id", "para_id"], "sentence": ["doc_id", "para_id", "sent_id"]}
 # Lemmas that carry content in keyness and co-occurrence: nouns, verbs, adjectives,
 # roots and foreign words (AI, ICT).

@@ -32,13 +32,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.settings import CONTENT_TAGS, NON_TOKEN_TAGS
+from analysis.settings import CONTENT_TAGS, NON_TOKEN_TAGS, SENTENCE_KEY as KEY
 
 __all__ = ["build_cooccurrence_network", "compute_group_keyness", "compute_keyness", "count_terms",
            "find_collocations", "make_concordance", "network_to_frames", "rank_tfidf_terms"]
-
-# The key of a sentence in the sentence, morpheme and hit tables.
-KEY = ["doc_id", "sent_id"]
 
 
 # --------------------------------------------------------------------------- counts

@@ -141,9 +141,10 @@ def test_span_level_voice_separates_the_reporters_paraphrase(seed_tables):
 
 
 def test_hits_are_attributed_to_the_quote_that_contains_them():
-    s = pd.DataFrame({"doc_id": ["0"], "sent_id": [1], "voice": ["quote"], "speaker": ["박민호"],
-                      "text": ['박 시장은 "일본을 넘자"며 정부 의존을 경계했다.']})
-    q = pd.DataFrame({"doc_id": ["0"], "sent_id": [1], "quote_id": [1], "text": ["일본을 넘자"], "speaker": ["박민호"]})
+    s = pd.DataFrame({"doc_id": ["0"], "para_id": [1], "sent_id": [1], "start": [0], "voice": ["quote"],
+                      "speaker": ["박민호"], "text": ['박 시장은 "일본을 넘자"며 정부 의존을 경계했다.']})
+    q = pd.DataFrame({"doc_id": ["0"], "para_id": [1], "sent_id": [1], "quote_id": [1], "start": [7], "end": [13],
+                      "text": ["일본을 넘자"], "speaker": ["박민호"]})
     h = pd.DataFrame({"doc_id": ["0", "0"], "sent_id": [1, 1], "start": [7, 17], "end": [13, 22],
                       "voice": ["quote", "quote"], "speaker": ["박민호", "박민호"]})
     out = attribute_hits_to_quotes(h, s, q)
@@ -202,3 +203,15 @@ def test_matching_and_prevalence_on_100k_sentences(seed_tables):
     prevalence = estimate_frame_prevalence(hits, sentences, morphemes, by=["doc_id"], n_boot=200, seed=0)
     assert time.perf_counter() - start < 60
     assert len(prevalence) == sentences.doc_id.nunique() * 3 * len(FRAMES.ids)
+
+
+def test_a_quote_running_over_two_sentences_gives_both_its_voice():
+    # A quotation continued into the next paragraph lies in two sentences; its offsets,
+    # not a search for its whole text in one sentence, give every hit inside it its voice.
+    t = analyse_texts(['이 시장은 "우리는 일본을 뛰어넘어야 합니다.\n위기를 기회로 삼아야 합니다"라며 정부에 의존하지 말자고 했다.'])
+    assert len(t.sentences) == 2 and len(t.quotes) == 1 and set(t.sentences.voice) == {"quote"}
+    hits = match_frames(t.sentences, t.morphemes, quotes=t.quotes).set_index("frame")
+    assert hits.loc["japan_rivalry", ["sent_id", "voice"]].tolist() == [1, "quote"]
+    assert hits.loc["crisis_as_opportunity", ["sent_id", "voice"]].tolist() == [2, "quote"]
+    # The reporter's clause after the closing mark is narration, though its sentence is quoted.
+    assert hits.loc["self_determination", ["sent_id", "voice", "speaker"]].tolist() == [2, "narration", ""]

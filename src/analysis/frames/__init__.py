@@ -68,7 +68,6 @@ from analysis.frames.matcher import (
     HIT_COLUMNS,
     attribute_hits_to_quotes,
     check_frame_examples,
-    locate_quotes,
     match_frames,
 )
 from analysis.frames.prevalence import estimate_frame_prevalence
@@ -83,6 +82,6 @@ from analysis.frames.validation import (
 __all__ = [
     "CODER_SUFFIXES", "HIT_COLUMNS", "Condition", "Frame", "FrameSet", "Pattern", "Rule", "Term",
     "attribute_hits_to_quotes", "check_frame_examples", "draw_validation_sample", "estimate_frame_prevalence",
-    "list_frame_lemmas", "load_frames", "locate_quotes", "match_frames", "read_coding_sheet", "score_validation",
+    "list_frame_lemmas", "load_frames", "match_frames", "read_coding_sheet", "score_validation",
     "write_coding_sheet",
 ]

@@ -23,10 +23,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.frames.lexicon import Condition, FrameSet, Pattern, Rule, Term, ensure_frameset
-from analysis.text import SENTENCE_COLUMNS, analyse_texts
+from analysis.text import SENTENCE_COLUMNS, analyse_texts, find_quote_of_spans
 
-__all__ = ["HIT_COLUMNS", "attribute_hits_to_quotes", "check_frame_examples", "locate_quotes", "match_frames",
-           "resolve_frame_ids"]
+__all__ = ["HIT_COLUMNS", "attribute_hits_to_quotes", "check_frame_examples", "match_frames", "resolve_frame_ids"]
 
 HIT_COLUMNS = ["doc_id", "para_id", "sent_id", "frame", "rule", "match", "start", "end", "voice", "speaker"]
 
@@ -248,64 +247,27 @@ def match_frames(sentences: pd.DataFrame, morphemes: pd.DataFrame, frames: Frame
     return hits if quotes is None else attribute_hits_to_quotes(hits, sentences, quotes)
 
 
-def locate_quotes(sentences: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
-    """Character spans of quoted speech within each sentence's text.
-
-    The quotes table names the quoted text, not its offsets; each quote is searched in
-    its sentence after the previous one. Columns: doc_id, sent_id, quote_id, q_start,
-    q_end, q_speaker. Quotes not found verbatim (e.g. continued across paragraphs) are
-    left out.
-
-    Example
-    -------
-    >>> s = pd.DataFrame({"doc_id": ["0"], "sent_id": [1], "text": ['박 시장은 "길을 연다"고 말했다.']})
-    >>> q = pd.DataFrame({"doc_id": ["0"], "sent_id": [1], "quote_id": [1], "text": ["길을 연다"], "speaker": ["박민호"]})
-    >>> locate_quotes(s, q)[["q_start", "q_end", "q_speaker"]].values.tolist()
-    [[7, 12, '박민호']]
-    """
-    q = quotes[["doc_id", "sent_id", "quote_id", "text", "speaker"]].merge(
-        sentences[["doc_id", "sent_id", "text"]].rename(columns={"text": "_sentence"}), on=["doc_id", "sent_id"])
-    q = q.sort_values(["doc_id", "sent_id", "quote_id"], kind="stable")
-    rows, last_key, pos = [], None, 0
-    for doc, sent, qid, text, speaker, sentence in q.itertuples(index=False):
-        if (doc, sent) != last_key:
-            last_key, pos = (doc, sent), 0
-        at = sentence.find(text, pos) if text else -1
-        if at < 0:
-            continue
-        rows.append((doc, sent, qid, at, at + len(text), speaker))
-        pos = at + len(text)
-    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "quote_id", "q_start", "q_end", "q_speaker"])
-
-
 def attribute_hits_to_quotes(hits: pd.DataFrame, sentences: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
-    """Voice and speaker per hit: ``quote`` (with the quote's speaker) when most of the
-    hit lies inside a quoted span of its sentence, else ``narration`` with speaker ``""``.
+    """Voice and speaker per hit: ``quote`` with the quotation's speaker when most of the
+    hit lies inside a quotation, else ``narration`` with speaker ``""``.
 
-    The sentence's own voice is kept as ``sentence_voice``. Sentences whose quotes
-    could not be located keep the sentence-level voice and speaker.
+    The rule and the quotations' offsets come from the text layer
+    (:func:`analysis.text.find_quote_of_spans`); the sentence's own voice is kept as
+    ``sentence_voice``.
 
     Example
     -------
-    >>> s = pd.DataFrame({"doc_id": ["0"], "sent_id": [1], "voice": ["quote"], "speaker": ["박민호"],
-    ...                   "text": ['박 시장은 "길을 연다"며 정부 의존을 경계했다.']})
-    >>> q = pd.DataFrame({"doc_id": ["0"], "sent_id": [1], "quote_id": [1], "text": ["길을 연다"], "speaker": ["박민호"]})
-    >>> h = pd.DataFrame({"doc_id": ["0", "0"], "sent_id": [1, 1], "start": [7, 15], "end": [9, 20],
-    ...                   "voice": ["quote", "quote"], "speaker": ["박민호", "박민호"]})
-    >>> attribute_hits_to_quotes(h, s, q)[["voice", "speaker"]].values.tolist()
-    [['quote', '박민호'], ['narration', '']]
+    >>> t = analyse_texts(['박민호 부산시장은 "일본을 뛰어넘어야 한다"며 정부에 의존하지 말자고 했다.'])
+    >>> h = match_frames(t.sentences, t.morphemes)
+    >>> attribute_hits_to_quotes(h, t.sentences, t.quotes)[["frame", "voice", "speaker"]].values.tolist()
+    [['japan_rivalry', 'quote', '박민호'], ['self_determination', 'narration', '']]
     """
-    spans = locate_quotes(sentences, quotes)
-    out = hits.assign(sentence_voice=hits["voice"], _row=np.arange(len(hits)))
-    pairs = out[["_row", "doc_id", "sent_id", "start", "end"]].merge(spans, on=["doc_id", "sent_id"])
-    overlap = np.minimum(pairs["end"], pairs["q_end"]) - np.maximum(pairs["start"], pairs["q_start"])
-    inside = pairs[overlap * 2 > (pairs["end"] - pairs["start"])].drop_duplicates("_row")
-    located = out.set_index(["doc_id", "sent_id"]).index.isin(spans.set_index(["doc_id", "sent_id"]).index)
-    speaker_of = dict(zip(inside["_row"], inside["q_speaker"]))
-    in_quote = out["_row"].isin(speaker_of)
-    out["voice"] = np.where(in_quote, "quote", np.where(located, "narration", out["voice"]))
-    out["speaker"] = np.where(in_quote, out["_row"].map(speaker_of), np.where(located, "", out["speaker"]))
-    return out.drop(columns="_row")
+    quote_id = find_quote_of_spans(hits, sentences, quotes).to_numpy()
+    speakers = pd.Series(quotes["speaker"].to_numpy(), index=pd.MultiIndex.from_arrays([quotes["doc_id"], quotes["quote_id"]]))
+    speaker = speakers.reindex(pd.MultiIndex.from_arrays([hits["doc_id"], quote_id])).to_numpy()
+    in_quote = quote_id > 0
+    return hits.assign(voice=np.where(in_quote, "quote", "narration"), speaker=np.where(in_quote, speaker, ""),
+                       sentence_voice=hits["voice"])
 
 
 def check_frame_examples(frames: FrameSet | str | Path | None = None) -> pd.DataFrame:

@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.frames.matcher import attribute_hits_to_quotes, locate_quotes, resolve_frame_ids
-from analysis.settings import NON_TOKEN_TAGS
-from analysis.textstats import KEY
+from analysis.frames.matcher import attribute_hits_to_quotes, resolve_frame_ids
+from analysis.settings import NON_TOKEN_TAGS, SENTENCE_KEY as KEY
+from analysis.text import find_quote_of_spans
 
 __all__ = ["estimate_frame_prevalence"]
 
@@ -54,10 +54,11 @@ def estimate_frame_prevalence(hits: pd.DataFrame, sentences: pd.DataFrame, morph
 
     Voice is the sentence's unless ``quotes`` (the text layer's quotes table) is given.
     Kiwi keeps a quote and its reporting clause in one sentence, so with ``quotes`` each
-    sentence is split into voice segments: its tokens inside quoted spans (quote) and
-    the rest (narration); hits count in the voice of their own span (see
-    :func:`analysis.frames.attribute_hits_to_quotes`) and the unit of resampling and
-    of ``share`` is the segment. ``voice == "all"`` always uses whole sentences.
+    sentence is split into voice segments: its tokens inside quotations (quote) and the
+    rest (narration); hits count in the voice of their own span (as
+    :func:`analysis.frames.match_frames` gives it with ``quotes``) and the unit of
+    resampling and of ``share`` is the segment. ``voice == "all"`` always uses whole
+    sentences.
 
     Columns: ``*by``, voice, frame, n_sentences (sentences or segments), n_tokens
     (punctuation excluded), n_hits, n_hit_sentences, per_1k (hits per 1,000 tokens),
@@ -78,10 +79,9 @@ def estimate_frame_prevalence(hits: pd.DataFrame, sentences: pd.DataFrame, morph
     sent["n_tokens"] = sent["n_tokens"].fillna(0).astype(np.int64)
     h = hits[hits["frame"].isin(frame_ids)]
     if quotes is not None:
-        if "sentence_voice" in h:  # already attributed: start again from the sentence's voice
-            h = h.assign(voice=h["sentence_voice"]).drop(columns="sentence_voice")
-        h = attribute_hits_to_quotes(h.drop(columns=["voice"]).merge(sent[KEY + ["voice"]], on=KEY),
-                                     sentences, quotes)
+        # Hits matched with quotes already carry the voice of their span.
+        if "sentence_voice" not in h:
+            h = attribute_hits_to_quotes(h, sentences, quotes)
         units = _split_voice_segments(sent, morphemes, sentences, quotes)
     else:
         units = sent
@@ -126,17 +126,13 @@ def estimate_frame_prevalence(hits: pd.DataFrame, sentences: pd.DataFrame, morph
 
 def _split_voice_segments(sent: pd.DataFrame, morphemes: pd.DataFrame, sentences: pd.DataFrame,
                           quotes: pd.DataFrame) -> pd.DataFrame:
-    """One row per sentence and voice that has tokens: tokens inside located quote
-    spans are quote, the rest narration; sentences without located quotes keep their
-    own voice."""
-    spans = locate_quotes(sentences, quotes)
-    words = morphemes.loc[~morphemes["tag"].astype(str).str.startswith(NON_TOKEN_TAGS), KEY + ["start"]]
-    words = words.merge(sent[KEY + ["_voice"]], on=KEY, how="left").reset_index(drop=True)
-    pairs = words[KEY + ["start"]].reset_index().merge(spans[KEY + ["q_start", "q_end"]], on=KEY)
-    quoted = pairs.loc[(pairs["start"] >= pairs["q_start"]) & (pairs["start"] < pairs["q_end"]), "index"].unique()
-    located = words.set_index(KEY).index.isin(spans.set_index(KEY).index)
-    words["_voice"] = np.where(located, "narration", words["_voice"].astype(str))
-    words.loc[quoted, "_voice"] = "quote"
+    """One row per sentence and voice that has tokens: tokens inside a quotation (by the
+    text layer's rule, :func:`analysis.text.find_quote_of_spans`) are quote, the rest
+    narration."""
+    words = morphemes.loc[~morphemes["tag"].astype(str).str.startswith(NON_TOKEN_TAGS), KEY + ["start", "end"]]
+    words = words.reset_index(drop=True)
+    in_quote = find_quote_of_spans(words, sentences, quotes).to_numpy() > 0
+    words = words[KEY].assign(_voice=np.where(in_quote, "quote", "narration"))
     tokens = words.groupby(KEY + ["_voice"]).size().rename("n_tokens").reset_index()
     # Sentences without any word still count once, in their own voice.
     empty = sent.loc[~sent.set_index(KEY).index.isin(tokens.set_index(KEY).index), KEY + ["_voice"]]

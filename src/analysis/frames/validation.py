@@ -31,7 +31,7 @@ import pandas as pd
 
 from analysis.frames.matcher import resolve_frame_ids
 from analysis.io import write_atomic
-from analysis.textstats import KEY
+from analysis.settings import SENTENCE_KEY as KEY
 
 __all__ = ["CODER_SUFFIXES", "draw_validation_sample", "read_coding_sheet", "score_validation", "write_coding_sheet"]
 
