@@ -70,7 +70,7 @@ def _read_input_table(path: str, text_col: str | None, id_col: str | None):
 _TOPICS_FLOAT_DECIMALS = 6
 
 
-def _run_topics(units: pd.DataFrame, *, k: int, seed: int, out_dir: str | Path, engine: str, min_df: int | float,
+def run_topics(units: pd.DataFrame, *, k: int, seed: int, out_dir: str | Path, engine: str, min_df: int | float,
                 max_df: int | float = 1.0, options: dict | None = None, text_col: str = "text",
                 n_terms: int = 20) -> dict:
     """Fit a ``TopicModel`` on a tokens table and write its tables to ``out_dir``.
@@ -88,7 +88,7 @@ def _run_topics(units: pd.DataFrame, *, k: int, seed: int, out_dir: str | Path, 
 
     Example
     -------
-    >>> result = _run_topics(units, k=12, seed=2024, out_dir="results/topics", engine="nmf", min_df=3)  # doctest: +SKIP
+    >>> result = run_topics(units, k=12, seed=2024, out_dir="results/topics", engine="nmf", min_df=3)  # doctest: +SKIP
     >>> sorted(result["files"])  # doctest: +SKIP
     ['doc_topics', 'model_info', 'topic_terms', 'topic_thoughts']
     """
@@ -156,7 +156,7 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
     passages = tables.sentences.groupby(keys, sort=False)["text"].agg(" ".join).reset_index()
     units = units.merge(passages, on=keys, how="left")
-    result = _run_topics(units, k=args.k, seed=args.seed, out_dir=args.out, engine=args.engine,
+    result = run_topics(units, k=args.k, seed=args.seed, out_dir=args.out, engine=args.engine,
                          min_df=settings.min_df)
     save_model(result["model"], Path(args.out) / "model")
     write_topic_explorer_html(result["model"], Path(args.out) / "topic_explorer.html")
@@ -167,7 +167,7 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str | Path | None = None,
+def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str | Path | None = None,
                 text_col: str = "text", id_col: str | None = None) -> pd.DataFrame:
     """Analyse a table of texts and write one row per frame match to ``out_csv``.
 
@@ -181,7 +181,7 @@ def _run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | st
     Example
     -------
     >>> df = pd.DataFrame({"id": ["a1"], "text": ["우리는 일본을 뛰어넘어야 한다."]})  # doctest: +SKIP
-    >>> _run_frames(df, "output/frame_hits.csv")[["id", "frame"]].values.tolist()  # doctest: +SKIP
+    >>> run_frames(df, "output/frame_hits.csv")[["id", "frame"]].values.tolist()  # doctest: +SKIP
     [['a1', 'japan_rivalry']]
     """
     import numpy as np
@@ -227,7 +227,7 @@ def _run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | st
 
 def _cmd_frames(args: argparse.Namespace) -> int:
     documents = _read_input_table(args.input, args.text_col, args.id_col)
-    hits = _run_frames(documents, args.out, lexicon=args.lexicon, id_col="doc_id")
+    hits = run_frames(documents, args.out, lexicon=args.lexicon, id_col="doc_id")
     counts = hits.frame.value_counts().sort_index()
     print(f"{len(hits)} frame matches in {hits.doc_id.nunique()} of {len(documents)} documents"
           + (": " + ", ".join(f"{f} {n}" for f, n in counts.items()) if len(counts) else ""))

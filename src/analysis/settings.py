@@ -19,6 +19,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from analysis.errors import InputError
+
 __all__ = ["CONTENT_TAGS", "DEFAULTS", "ID_COLUMNS", "NON_TOKEN_TAGS", "SENTENCE_KEY", "UNITS", "Settings"]
 
 # Ids that every table carries, from the coarsest to the finest.
@@ -59,7 +61,7 @@ class Settings:
 
     def __post_init__(self):
         if self.unit != "auto" and self.unit not in UNITS:
-            raise ValueError(f"unit must be 'auto' or one of {sorted(UNITS)}, not {self.unit!r}")
+            raise InputError(f"unit must be 'auto' or one of {sorted(UNITS)}, not {self.unit!r}")
         object.__setattr__(self, "pos", tuple(self.pos))
 
     def replace(self, **changes) -> Settings:

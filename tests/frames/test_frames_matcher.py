@@ -12,7 +12,7 @@ import time
 import pandas as pd
 import pytest
 
-from analysis.cli import _run_frames
+from analysis.cli import run_frames
 from analysis.frames import attribute_hits_to_quotes, estimate_frame_prevalence, load_frames, match_frames
 from analysis.text import analyse_documents, analyse_texts
 
@@ -159,7 +159,7 @@ def test_run_frames_writes_one_row_per_match_and_carries_columns(tmp_path):
     table = pd.DataFrame({"id": ["b-7", "a-1", "c-3"], "city": ["부산", "광주", "대구"], "speaker": ["박민호", "", ""],
                           "text": ['박민호 부산시장은 "일본을 반드시 추월해야 한다"고 말했다.', "위기는 곧 기회다.", "날씨가 맑다."]})
     out_csv = tmp_path / "out" / "hits.csv"
-    out = _run_frames(table, out_csv)
+    out = run_frames(table, out_csv)
     assert list(out.columns[:4]) == ["id", "city", "doc_speaker", "para_id"]
     assert {"frame", "sentence", "match", "voice", "speaker"} <= set(out.columns)
     assert out[["id", "city", "frame"]].values.tolist() == [["b-7", "부산", "japan_rivalry"],
@@ -169,8 +169,8 @@ def test_run_frames_writes_one_row_per_match_and_carries_columns(tmp_path):
     back = pd.read_csv(out_csv, dtype=str)
     assert back.id.tolist() == ["b-7", "a-1"] and not list(out_csv.parent.glob(".*tmp"))
     with pytest.raises(ValueError, match="no column 'text'"):
-        _run_frames(table.rename(columns={"text": "body"}), out_csv)
-    by_doc = _run_frames(table.rename(columns={"id": "doc_id"}), out_csv)
+        run_frames(table.rename(columns={"text": "body"}), out_csv)
+    by_doc = run_frames(table.rename(columns={"id": "doc_id"}), out_csv)
     assert by_doc.doc_id.tolist() == ["b-7", "a-1"]
 
 

@@ -1,4 +1,4 @@
-"""The runner behind ``python -m analysis topics`` (analysis.cli._run_topics): its files and bytes."""
+"""The runner behind ``python -m analysis topics`` (analysis.cli.run_topics): its files and bytes."""
 
 import json
 
@@ -7,14 +7,14 @@ import pytest
 from topics_corpus import ENGINES, FAST
 
 from analysis import topics as T
-from analysis.cli import _run_topics
+from analysis.cli import run_topics
 from analysis.topics.model import top_terms
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_run_topics_same_seed_same_bytes(units, tmp_path, engine):
     results = [
-        _run_topics(units, k=3, seed=11, out_dir=tmp_path / run, engine=engine, min_df=2, max_df=0.9,
+        run_topics(units, k=3, seed=11, out_dir=tmp_path / run, engine=engine, min_df=2, max_df=0.9,
                     options=FAST[engine])
         for run in ("a", "b")
     ]

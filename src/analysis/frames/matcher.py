@@ -9,9 +9,9 @@ each hit instead takes the voice of its own span (:func:`attribute_hits_to_quote
 Example
 -------
 >>> from analysis.text import analyse_texts
->>> t = analyse_texts(["일본을 뛰어넘어야 한다."])
->>> match_frames(t.sentences, t.morphemes)[["frame", "match"]].values.tolist()
-[['japan_rivalry', '일본을 뛰어넘']]
+>>> t = analyse_texts(['권 시장은 "우리의 운명은 우리가 개척한다"고 말했다.'])
+>>> match_frames(t.sentences, t.morphemes, quotes=t.quotes)[["frame", "match", "voice"]].values.tolist()
+[['self_determination', '운명은 우리가 개척한', 'quote']]
 """
 
 from __future__ import annotations

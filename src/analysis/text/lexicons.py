@@ -19,7 +19,6 @@ The files stay in the ``analysis/lexicons/`` data folder; this module only reads
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import unicodedata
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from analysis.errors import InputError
-from analysis.io import write_atomic
+from analysis.io import sha256_bytes, write_atomic
 
 __all__ = ["LEXICON_TAGS", "LexiconError", "UserWord", "hash_lexicon", "locate_lexicon", "promote_to_userdict",
            "read_lexicon_version", "read_stopwords", "read_synonyms", "read_userdict"]
@@ -100,7 +99,7 @@ def hash_lexicon(path=None, *, name: str = "userdict.tsv") -> str:
     64
     """
     source = locate_lexicon(name) if path is None else Path(path)
-    return hashlib.sha256(source.read_bytes()).hexdigest()
+    return sha256_bytes(source.read_bytes())
 
 
 def read_userdict(path=None) -> list[UserWord]:
