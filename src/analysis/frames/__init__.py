@@ -71,6 +71,7 @@ from analysis.frames.matcher import (
     match_frames,
 )
 from analysis.frames.prevalence import estimate_frame_prevalence
+from analysis.frames.suggest import suggest_frame_terms
 from analysis.frames.validation import (
     CODER_SUFFIXES,
     draw_validation_sample,
@@ -82,6 +83,6 @@ from analysis.frames.validation import (
 __all__ = [
     "CODER_SUFFIXES", "HIT_COLUMNS", "Condition", "Frame", "FrameSet", "Pattern", "Rule", "Term",
     "attribute_hits_to_quotes", "check_frame_examples", "draw_validation_sample", "estimate_frame_prevalence",
-    "list_frame_lemmas", "load_frames", "match_frames", "read_coding_sheet", "score_validation",
+    "list_frame_lemmas", "load_frames", "match_frames", "read_coding_sheet", "score_validation", "suggest_frame_terms",
     "write_coding_sheet",
 ]
