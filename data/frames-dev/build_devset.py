@@ -12,6 +12,11 @@ fixed by ``SEED``; the output is ``sentences.csv`` beside this file.
    frames and the hard negatives that share their words) are drawn, then sentences at
    random from all the rest. At most ``MAX_PER_SPEECH`` sentences come from one speech,
    so that intervals resampling speeches rest on many independent units.
+4. The first pass held too few sentences of the rare frames (japan_rivalry: 5 of 835
+   by one coder), so a second pass (items after the first 835, its own seed) draws from
+   the whole corpus sentences matching narrow patterns (``NARROW_STRATA``: Japan beside
+   a verb of overtaking, a crisis beside an opportunity, destiny beside forging); they
+   still hold hard negatives (일본이 우리를 추월했다, 위기 극복의 기회를 놓쳤다).
 """
 
 from __future__ import annotations
@@ -38,6 +43,14 @@ STRATA = {
     "first_and_best": r"최초|최고|유일|1위|일류|선도|처음|최대|으뜸|일등|세계 제일",
     "crisis_as_opportunity": r"위기|전화위복|역경|시련|기회",
     "tech_future": r"4차|산업혁명|인공지능|\bAI\b|빅데이터|스마트|디지털|정보화|정보통신|초고속|미래산업|신산업|첨단",
+}
+NARROW_STRATA = {
+    "japan_rivalry_narrow": (r"일본[을를과보다에게의 ]{0,4}[^.]{0,30}(?:추월|따라잡|앞지르|앞질|이기|이겨|뛰어넘|넘어서|앞서|"
+                             r"제치|능가|압도|지지 않)|극일|克日", 60),
+    "crisis_as_opportunity_narrow": (r"위기[^.]{0,60}(?:기회|계기|발판|전화위복)|전화위복|"
+                                     r"(?:어려움|시련|역경|난관)[^.]{0,40}(?:기회|발판|계기로)", 70),
+    "self_determination_narrow": (r"운명[^.]{0,30}(?:개척|스스로|우리 손)|스스로의 힘|우리 손으로|자력으로|자주국방|"
+                                  r"자립 ?경제|의존하지 않", 40),
 }
 HERE = Path(__file__).resolve().parent
 
@@ -86,20 +99,54 @@ def draw_sentences(sentences: pd.DataFrame, rng: np.random.Generator) -> pd.Data
     return out
 
 
-def main() -> None:
-    rng = np.random.default_rng(SEED)
-    speeches = draw_speeches(read_speeches(), rng)
-    documents = speeches[["doc_id", "title", "speech_text", "president"]].rename(
+def draw_narrow(speeches: pd.DataFrame, first: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """The second pass: sentences of the whole corpus matching ``NARROW_STRATA``, new ones only."""
+    any_pattern = "|".join(f"(?:{pattern})" for pattern, _ in NARROW_STRATA.values())
+    marked = speeches[speeches["speech_text"].str.contains(any_pattern, regex=True)]
+    documents = marked[["doc_id", "title", "speech_text", "president"]].rename(
         columns={"speech_text": "text", "president": "speaker"})
-    tables = analyse_documents(documents, progress=True)
-    sentences = tables.sentences[tables.sentences["para_id"] > 0]  # titles are not speech
-    dev = draw_sentences(sentences, rng)
+    sentences = analyse_documents(documents, progress=True).sentences
+    pool = sentences[(sentences["para_id"] > 0) & sentences["text"].str.len().between(MIN_CHARS, MAX_CHARS)]
+    seen = set(zip(first["speech_id"], first["sent_id"]))
+    pool = pool[[(d, s) not in seen for d, s in zip(pool["doc_id"], pool["sent_id"])]].reset_index(drop=True)
+    per_speech = first["speech_id"].value_counts().to_dict()
+    taken, strata = [], []
+    for stratum, (pattern, n) in NARROW_STRATA.items():
+        for i in rng.permutation(np.flatnonzero(pool["text"].str.contains(pattern, regex=True).to_numpy())):
+            doc = pool.at[i, "doc_id"]
+            if n == 0:
+                break
+            if i in taken or per_speech.get(doc, 0) >= MAX_PER_SPEECH:
+                continue
+            taken.append(i)
+            strata.append(stratum)
+            per_speech[doc] = per_speech.get(doc, 0) + 1
+            n -= 1
+    return pool.iloc[taken].assign(stratum=strata)
+
+
+def finish(dev: pd.DataFrame, speeches: pd.DataFrame, rng: np.random.Generator, first_item: int) -> pd.DataFrame:
     meta = speeches.set_index("doc_id")[["president", "date", "title"]]
     dev = dev.join(meta, on="doc_id").rename(columns={"doc_id": "speech_id"})
     # Coders see the sentences in a fixed random order, not grouped by stratum.
     dev = dev.iloc[rng.permutation(len(dev))].reset_index(drop=True)
-    dev.insert(0, "item", np.arange(1, len(dev) + 1))
+    dev.insert(0, "item", np.arange(first_item, first_item + len(dev)))
     dev["text"] = dev["text"].map(lambda t: re.sub(r"\s+", " ", t).strip())
+    return dev
+
+
+def main() -> None:
+    rng = np.random.default_rng(SEED)
+    speeches = read_speeches()
+    drawn = draw_speeches(speeches, rng)
+    documents = drawn[["doc_id", "title", "speech_text", "president"]].rename(
+        columns={"speech_text": "text", "president": "speaker"})
+    tables = analyse_documents(documents, progress=True)
+    sentences = tables.sentences[tables.sentences["para_id"] > 0]  # titles are not speech
+    first = finish(draw_sentences(sentences, rng), speeches, rng, 1)
+    second_rng = np.random.default_rng(SEED + 1)
+    second = finish(draw_narrow(speeches, first, second_rng), speeches, second_rng, len(first) + 1)
+    dev = pd.concat([first, second], ignore_index=True)
     columns = ["item", "speech_id", "president", "date", "para_id", "sent_id", "stratum", "text"]
     dev[columns].to_csv(HERE / "sentences.csv", index=False, lineterminator="\n")
     print(f"{len(dev)} sentences from {dev.speech_id.nunique()} speeches; by stratum:")

@@ -33,7 +33,8 @@ from analysis.frames.matcher import resolve_frame_ids
 from analysis.io import write_atomic
 from analysis.settings import SENTENCE_KEY as KEY
 
-__all__ = ["CODER_SUFFIXES", "draw_validation_sample", "read_coding_sheet", "score_validation", "write_coding_sheet"]
+__all__ = ["CODER_SUFFIXES", "draw_validation_sample", "read_coding_sheet", "score_frames", "score_validation",
+           "write_coding_sheet"]
 
 CODER_SUFFIXES = ("coder1", "coder2")
 _TRUE = {"1", "1.0", "y", "yes", "true", "o", "예"}
@@ -211,3 +212,74 @@ def score_validation(coded: pd.DataFrame, hits: pd.DataFrame, frames=None) -> pd
     cols = ["frame", "n", "tp", "fp", "fn", "tn", "precision", "recall", "f1", "weighted_precision",
             "weighted_recall", "n_unresolved", "n_double_coded", "alpha"]
     return pd.DataFrame(rows, columns=cols).sort_values("frame", kind="stable").reset_index(drop=True)
+
+
+def score_frames(gold: pd.DataFrame, predicted: pd.DataFrame, groups, *, seed: int, frames=None,
+                 n_boot: int = 2000, ci: float = 0.95) -> pd.DataFrame:
+    """Precision, recall and F1 of a detector against gold codes, with intervals that
+    resample the independent units (speeches, articles), never sentences within one.
+
+    ``gold`` and ``predicted`` hold one 0/1 column per frame, rows aligned; ``groups``
+    names each row's independent unit (e.g. its document). The percentile bootstrap
+    draws units with replacement ``n_boot`` times (``numpy.random.default_rng(seed)``);
+    a draw where a measure is undefined (no predicted or no gold positive) is left out of
+    that measure's interval. One row per frame and a ``macro`` row (means over frames):
+    frame, n, n_gold, n_predicted, tp, fp, fn, precision, recall, f1, each with
+    ``_low`` and ``_high``, and n_groups.
+
+    Example
+    -------
+    >>> gold = pd.DataFrame({"a": [1, 1, 0, 0, 1, 0]})
+    >>> pred = pd.DataFrame({"a": [1, 0, 0, 1, 1, 0]})
+    >>> s = score_frames(gold, pred, groups=[1, 1, 2, 2, 3, 3], seed=0, n_boot=200)
+    >>> s[["frame", "tp", "fp", "fn"]].values.tolist()
+    [['a', 2, 1, 1], ['macro', 2, 1, 1]]
+    >>> s.loc[0, ["precision", "recall"]].astype(float).round(3).tolist()
+    [0.667, 0.667]
+    """
+    frame_ids = list(gold.columns) if frames is None else list(getattr(frames, "ids", frames))
+    y = gold[frame_ids].to_numpy(int).astype(bool)
+    p = predicted[frame_ids].to_numpy(int).astype(bool)
+    codes, uniques = pd.factorize(pd.Series(list(groups)))
+    n_groups = len(uniques)
+    per_group = np.zeros((3, n_groups, len(frame_ids)))
+    for k, cell in enumerate((y & p, ~y & p, y & ~p)):  # tp, fp, fn
+        np.add.at(per_group[k], codes, cell.astype(float))
+    rng = np.random.default_rng(seed)
+    draws = []
+    for start in range(0, n_boot, 500):
+        picks = rng.integers(0, n_groups, size=(min(500, n_boot - start), n_groups))
+        weights = np.stack([np.bincount(row, minlength=n_groups) for row in picks]).astype(float)
+        draws.append(np.einsum("bg,kgf->kbf", weights, per_group))
+    tp, fp, fn = np.concatenate(draws, axis=1)
+    boot = _measures(tp, fp, fn)
+    point = _measures(*per_group.sum(axis=1))
+    alpha = (1 - ci) / 2
+    rows = []
+    for j, frame in enumerate(frame_ids + ["macro"]):
+        row = {"frame": frame, "n": len(y), "n_groups": n_groups}
+        if frame == "macro":
+            row.update(n_gold=int(y.sum()), n_predicted=int(p.sum()), tp=int(y[p].sum()), fp=int((~y & p).sum()),
+                       fn=int((y & ~p).sum()))
+        else:
+            row.update(n_gold=int(y[:, j].sum()), n_predicted=int(p[:, j].sum()), tp=int(point["tp"][j]),
+                       fp=int(point["fp"][j]), fn=int(point["fn"][j]))
+        for name in ("precision", "recall", "f1"):
+            values = boot[name].mean(axis=1) if frame == "macro" else boot[name][:, j]
+            estimate = point[name].mean() if frame == "macro" else point[name][j]
+            kept = values[~np.isnan(values)]
+            row[name] = float(estimate)
+            row[f"{name}_low"], row[f"{name}_high"] = (np.quantile(kept, [alpha, 1 - alpha]).tolist()
+                                                       if len(kept) else (np.nan, np.nan))
+        rows.append(row)
+    columns = ["frame", "n", "n_groups", "n_gold", "n_predicted", "tp", "fp", "fn"] + [
+        f"{m}{s}" for m in ("precision", "recall", "f1") for s in ("", "_low", "_high")]
+    return pd.DataFrame(rows)[columns]
+
+
+def _measures(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> dict[str, np.ndarray]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(tp + fp > 0, tp / (tp + fp), np.nan)
+        recall = np.where(tp + fn > 0, tp / (tp + fn), np.nan)
+        f1 = np.where(tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), np.nan)
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}
