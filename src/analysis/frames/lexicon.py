@@ -34,7 +34,7 @@ __all__ = ["DEFAULT_LEXICON", "Condition", "Frame", "FrameSet", "Pattern", "Rule
 DEFAULT_LEXICON = "lexicons/frames.yaml"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"version", "description", "frames"}
-_FRAME_KEYS = {"id", "label", "description", "rules", "examples"}
+_FRAME_KEYS = {"id", "label", "description", "rules", "examples", "cues"}
 _RULE_KEYS = {"id", "match", "near", "requires_before", "requires_after", "exclude_if"}
 _COND_KEYS = {"terms", "window", "direction"}
 _EXAMPLE_KEYS = {"positive", "negative"}
@@ -88,6 +88,8 @@ class Frame:
     label: str = ""
     positive: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
+    # Terms that make a sentence worth showing to the learned model (a broad net).
+    cues: tuple[Pattern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,9 @@ class _Reader:
             for kind, (_, value) in ex.items():
                 examples[kind] = [text for text, _ in self.strings(value, f"{kind} example")]
         label = self.string(items["label"][1], "label") if "label" in items else ""
-        return Frame(frame_id, description, tuple(rules), label, tuple(examples["positive"]), tuple(examples["negative"]))
+        cues = self.patterns(items["cues"][1], "cues") if "cues" in items else ()
+        return Frame(frame_id, description, tuple(rules), label, tuple(examples["positive"]), tuple(examples["negative"]),
+                     cues)
 
     def frameset(self, text: str) -> tuple[str, list[tuple[Frame, object]]]:
         try:

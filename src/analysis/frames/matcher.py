@@ -25,7 +25,8 @@ import pandas as pd
 from analysis.frames.lexicon import Condition, FrameSet, Pattern, Rule, Term, ensure_frameset
 from analysis.text import SENTENCE_COLUMNS, analyse_texts, find_quote_of_spans
 
-__all__ = ["HIT_COLUMNS", "attribute_hits_to_quotes", "check_frame_examples", "match_frames", "resolve_frame_ids"]
+__all__ = ["HIT_COLUMNS", "attribute_hits_to_quotes", "check_frame_examples", "find_cue_sentences", "match_frames",
+           "resolve_frame_ids"]
 
 HIT_COLUMNS = ["doc_id", "para_id", "sent_id", "frame", "rule", "match", "start", "end", "voice", "speaker"]
 
@@ -268,6 +269,28 @@ def attribute_hits_to_quotes(hits: pd.DataFrame, sentences: pd.DataFrame, quotes
     in_quote = quote_id > 0
     return hits.assign(voice=np.where(in_quote, "quote", "narration"), speaker=np.where(in_quote, speaker, ""),
                        sentence_voice=hits["voice"])
+
+
+def find_cue_sentences(morphemes: pd.DataFrame, frames: FrameSet | str | Path | None = None) -> pd.DataFrame:
+    """Sentences holding any of a frame's ``cues``: doc_id, sent_id, frame (one row each).
+
+    Example
+    -------
+    >>> t = analyse_texts(["위기가 닥쳤다.", "날씨가 맑다."])
+    >>> find_cue_sentences(t.morphemes).query("frame == 'crisis_as_opportunity'")[["doc_id", "sent_id"]].values.tolist()
+    [['0', 1]]
+    """
+    frames = ensure_frameset(frames)
+    parts = []
+    if not morphemes.empty:
+        index = _Index(morphemes)
+        for frame in frames.frames:
+            if frame.cues:
+                first, _ = index.matches(frame.cues)
+                parts.append(index.keys.iloc[np.unique(index.sent[first])].assign(frame=frame.id))
+    if not parts:
+        return pd.DataFrame(columns=["doc_id", "sent_id", "frame"])
+    return pd.concat(parts, ignore_index=True)
 
 
 def check_frame_examples(frames: FrameSet | str | Path | None = None) -> pd.DataFrame:
