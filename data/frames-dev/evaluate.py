@@ -1,0 +1,159 @@
+"""Choose the frame detector on the tuning half; score it on the untouched test half.
+
+    python data/frames-dev/evaluate.py errors   # the rules' mistakes on the tuning half, to read
+    python data/frames-dev/evaluate.py          # choose, save the shipped detector, score the test half
+
+Every sentence of the development set goes through the package's own text layer, so
+the detectors see what they see in use. On the tuning half only:
+
+- the classifier's threshold per frame is the one with the best F1 over out-of-fold
+  probabilities (5 folds grouped by speech);
+- each frame's mode (rules, model, either, both; see :mod:`analysis.frames.detector`)
+  is the one with the best out-of-fold F1, ties to the simpler (rules first);
+- the classifier is then fitted on the whole tuning half and saved with the modes as
+  the package's shipped detector.
+
+The test half is touched once, at the end: rules alone, the model alone and the chosen
+detector are scored there, with 95% intervals that resample speeches
+(:func:`analysis.frames.validation.score_frames`). Results go to ``results/``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import StratifiedGroupKFold
+
+from analysis.frames import load_frames, match_frames
+from analysis.frames.classifier import FrameClassifier, embed_sentences
+from analysis.frames.detector import MODES, Detector, detect_frames, save_detector
+from analysis.frames.matcher import find_cue_sentences
+from analysis.frames.validation import score_frames
+from analysis.text import analyse_texts
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+SHIPPED = ROOT / "src" / "analysis" / "lexicons" / "frame-detector"
+FRAMES = ["japan_rivalry", "self_determination", "first_and_best", "crisis_as_opportunity", "tech_future"]
+SEED = 20261130
+THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
+
+
+def load_devset():
+    sentences = pd.read_csv(HERE / "sentences.csv", dtype={"speech_id": str})
+    gold = pd.read_csv(HERE / "gold.csv")
+    split = pd.read_csv(HERE / "split.csv")
+    dev = sentences.merge(gold, on="item").merge(split, on="item").sort_values("item").reset_index(drop=True)
+    return dev
+
+
+def predict_by_rules(tables, frames, n: int) -> pd.DataFrame:
+    """0/1 per frame per dev item (doc_id is the item's position): any hit in any of its sentences."""
+    hits = match_frames(tables.sentences, tables.morphemes, frames)
+    return _indicator(hits, n)
+
+
+def _indicator(hits: pd.DataFrame, n: int) -> pd.DataFrame:
+    table = pd.DataFrame(0, index=range(n), columns=FRAMES)
+    for doc, frame in set(zip(hits["doc_id"].astype(int), hits["frame"])):
+        table.at[doc, frame] = 1
+    return table
+
+
+def cue_mask(tables, frames, n: int) -> pd.DataFrame:
+    return _indicator(find_cue_sentences(tables.morphemes, frames), n)
+
+
+def f1(y: np.ndarray, p: np.ndarray) -> float:
+    tp, fp, fn = (y & p).sum(), (~y & p).sum(), (y & ~p).sum()
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+
+
+def combine(mode: str, rules: np.ndarray, model: np.ndarray) -> np.ndarray:
+    return {"rules": rules, "model": model, "either": rules | model, "both": rules & model}[mode]
+
+
+def out_of_fold(embeddings: np.ndarray, labels: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """Probabilities for each tuning sentence from a classifier that did not see its speech."""
+    proba = pd.DataFrame(np.nan, index=labels.index, columns=FRAMES)
+    strata = labels.apply(lambda row: next((f for f in FRAMES if row[f]), "none"), axis=1)
+    for train, held in StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=SEED).split(
+            embeddings, strata, groups):
+        model = FrameClassifier(seed=SEED).fit(None, labels.iloc[train], embeddings=embeddings[train])
+        proba.iloc[held] = model.predict_proba(embeddings=embeddings[held]).to_numpy()
+    return proba
+
+
+def show_errors(dev, rules) -> None:
+    tune = dev["half"].eq("tune").to_numpy()
+    for frame in FRAMES:
+        y, p = dev[frame].to_numpy(bool), rules[frame].to_numpy(bool)
+        print(f"\n=== {frame}: tuning half, tp {int((y & p & tune).sum())}, fp {int((~y & p & tune).sum())}, "
+              f"fn {int((y & ~p & tune).sum())}")
+        for kind, wrong in (("FP", ~y & p & tune), ("FN", y & ~p & tune)):
+            for item, text in zip(dev.loc[wrong, "item"], dev.loc[wrong, "text"]):
+                print(f"{kind} {item}: {text}")
+
+
+def main(mode: str = "evaluate") -> None:
+    dev = load_devset()
+    frames = load_frames()
+    tables = analyse_texts(dev["text"].tolist())
+    rules = predict_by_rules(tables, frames, len(dev))
+    if mode == "errors":
+        show_errors(dev, rules)
+        return
+    tune = dev["half"].eq("tune").to_numpy()
+    embeddings = embed_sentences(dev["text"].tolist())
+    cues = cue_mask(tables, frames, len(dev))
+    labels = dev[FRAMES].astype(int)
+    oof = out_of_fold(embeddings[tune], labels[tune].reset_index(drop=True),
+                      dev.loc[tune, "speech_id"].reset_index(drop=True))
+    thresholds, modes, choice_rows = {}, {}, []
+    for frame in FRAMES:
+        y = labels.loc[tune, frame].to_numpy(bool)
+        r = rules.loc[tune, frame].to_numpy(bool)
+        c = cues.loc[tune, frame].to_numpy(bool)
+        best_t = max(THRESHOLDS, key=lambda t: (f1(y, (oof[frame].to_numpy() >= t) & c), -abs(t - 0.5)))
+        thresholds[frame] = float(best_t)
+        m = (oof[frame].to_numpy() >= best_t) & c
+        scores = {mode_: f1(y, combine(mode_, r, m)) for mode_ in MODES}
+        modes[frame] = max(MODES, key=lambda mode_: (round(scores[mode_], 6), -MODES.index(mode_)))
+        choice_rows.append({"frame": frame, "threshold": best_t, **{f"f1_{k}": round(v, 4) for k, v in scores.items()},
+                            "mode": modes[frame]})
+    choice = pd.DataFrame(choice_rows)
+    print("Chosen on the tuning half (out-of-fold F1):\n" + choice.to_string(index=False))
+    classifier = FrameClassifier(seed=SEED, threshold=thresholds).fit(
+        None, labels[tune].reset_index(drop=True), embeddings=embeddings[tune])
+    detector = Detector({f: m for f, m in modes.items() if m != "rules"}, classifier,
+                        "chosen on the tuning half of data/frames-dev (evaluate.py)")
+    save_detector(detector, SHIPPED)
+
+    # The test half, once.
+    test = ~tune
+    model_only = Detector({f: "model" for f in FRAMES}, classifier)
+    predictions = {
+        "rules": rules,
+        "model": _indicator(detect_frames(tables.sentences, tables.morphemes, frames, detector=model_only), len(dev)),
+        "default": _indicator(detect_frames(tables.sentences, tables.morphemes, frames, detector=detector), len(dev)),
+    }
+    results = []
+    for name, predicted in predictions.items():
+        scored = score_frames(labels[test].reset_index(drop=True), predicted[test].reset_index(drop=True),
+                              dev.loc[test, "speech_id"], seed=SEED, frames=FRAMES)
+        results.append(scored.assign(detector=name))
+    results = pd.concat(results, ignore_index=True)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    choice.to_csv(out / "tuning_choice.csv", index=False, lineterminator="\n")
+    results.round(4).to_csv(out / "test_scores.csv", index=False, lineterminator="\n")
+    view = results[["detector", "frame", "n_gold", "tp", "fp", "fn", "precision", "precision_low", "precision_high",
+                    "recall", "recall_low", "recall_high", "f1", "f1_low", "f1_high"]].round(2)
+    print("\nTest half:\n" + view.to_string(index=False))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:2])
