@@ -15,7 +15,7 @@ env: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,lab,cluster]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,lab,cluster,model]"
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

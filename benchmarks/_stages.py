@@ -148,6 +148,7 @@ def stage_analyse(n=None, work=".", workers=1, cache=False, keep=True):
     if keep:
         tables.sentences.to_parquet(path_in(work, "sentences", n), index=False)
         tables.morphemes.to_parquet(path_in(work, "morphemes", n), index=False)
+        tables.quotes.to_parquet(path_in(work, "quotes", n), index=False)
     return {"docs": len(docs), "chars": int(docs["text"].str.len().sum()),
             "sentences": len(tables.sentences), "morphemes": len(tables.morphemes)}
 
@@ -230,6 +231,44 @@ def stage_frames(n=None, work="."):
     return {"sentences": len(sentences), "morphemes": len(morphemes), "hits": len(hits)}
 
 
+@register("detect")
+def stage_detect(n=None, work="."):
+    """The default frame detector (what the frames command and notebook 04 run), with voices."""
+    from analysis.frames import detect_frames
+
+    sentences = pd.read_parquet(path_in(work, "sentences", n))
+    morphemes = pd.read_parquet(path_in(work, "morphemes", n))
+    quotes = pd.read_parquet(path_in(work, "quotes", n)) if path_in(work, "quotes", n).exists() else None
+    with timed():
+        hits = detect_frames(sentences, morphemes, quotes=quotes)
+    return {"sentences": len(sentences), "morphemes": len(morphemes), "hits": len(hits)}
+
+
+@register("embed")
+def stage_embed(n=None, work=".", sample=3000, seed=1):
+    """What the learned model would cost: candidate sentences (a frame cue) counted, a
+    seeded sample of them embedded and timed, the whole set's time extrapolated."""
+    import numpy as np
+
+    from analysis.frames.classifier import embed_sentences
+    from analysis.frames.matcher import find_cue_sentences
+
+    sentences = pd.read_parquet(path_in(work, "sentences", n))
+    morphemes = pd.read_parquet(path_in(work, "morphemes", n))
+    t0 = time.perf_counter()
+    cues = find_cue_sentences(morphemes)
+    cue_seconds = time.perf_counter() - t0
+    candidates = cues[["doc_id", "sent_id"]].drop_duplicates().merge(sentences[["doc_id", "sent_id", "text"]])
+    picked = candidates.iloc[np.sort(np.random.default_rng(seed).permutation(len(candidates))[:sample])]
+    embed_sentences(["준비"])  # the encoder's load is not part of the per-sentence cost
+    with timed():
+        embed_sentences(picked["text"].tolist())
+    rate = len(picked) / TIMER["seconds"]
+    return {"sentences": len(sentences), "candidates": len(candidates), "cue_seconds": round(cue_seconds, 2),
+            "embedded": len(picked), "sentences_per_second": round(rate, 1),
+            "extrapolated_seconds_all_candidates": round(len(candidates) / rate, 1)}
+
+
 # --------------------------------------------------------------------------- runner
 
 
@@ -240,8 +279,9 @@ def hash_package() -> str:
     import analysis
 
     digest = hashlib.sha256()
-    for path in sorted(Path(analysis.__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    root = Path(analysis.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:10]
 
 

@@ -2,6 +2,7 @@
 
     python data/frames-dev/evaluate.py errors   # the rules' mistakes on the tuning half, to read
     python data/frames-dev/evaluate.py          # choose, save the shipped detector, score the test half
+    python data/frames-dev/evaluate.py baseline OLD.yaml   # an earlier lexicon's rules on the test half
 
 Every sentence of the development set goes through the package's own text layer, so
 the detectors see what they see in use. On the tuning half only:
@@ -98,13 +99,22 @@ def show_errors(dev, rules) -> None:
                 print(f"{kind} {item}: {text}")
 
 
-def main(mode: str = "evaluate") -> None:
+def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
     dev = load_devset()
-    frames = load_frames()
+    frames = load_frames(lexicon)
     tables = analyse_texts(dev["text"].tolist())
     rules = predict_by_rules(tables, frames, len(dev))
     if mode == "errors":
         show_errors(dev, rules)
+        return
+    if mode == "baseline":  # scores a lexicon as it was, so a change can be told from the data
+        test = dev["half"].eq("test").to_numpy()
+        scored = score_frames(dev.loc[test, FRAMES].reset_index(drop=True), rules[test].reset_index(drop=True),
+                              dev.loc[test, "speech_id"], seed=SEED, frames=FRAMES)
+        (HERE / "results").mkdir(exist_ok=True)
+        scored.assign(detector=f"rules {frames.version}").round(4).to_csv(
+            HERE / "results" / f"test_scores_rules_{frames.version}.csv", index=False, lineterminator="\n")
+        print(scored[["frame", "precision", "recall", "f1", "f1_low", "f1_high"]].round(2).to_string(index=False))
         return
     tune = dev["half"].eq("tune").to_numpy()
     embeddings = embed_sentences(dev["text"].tolist())
@@ -156,4 +166,4 @@ def main(mode: str = "evaluate") -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:2])
+    main(*sys.argv[1:3])

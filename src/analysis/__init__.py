@@ -21,8 +21,8 @@ __version__ = "0.1.0"
 
 from analysis.corpus import Columns, Corpus, CorpusError, load_corpus, write_corpus  # noqa: E402
 from analysis.errors import InputError  # noqa: E402
-from analysis.frames import (FrameSet, check_frame_examples, draw_validation_sample,  # noqa: E402
-                             estimate_frame_prevalence, load_frames, match_frames, read_coding_sheet,
+from analysis.frames import (FrameSet, check_frame_examples, detect_frames, draw_validation_sample,  # noqa: E402
+                             estimate_frame_prevalence, load_detector, load_frames, match_frames, read_coding_sheet,
                              score_validation, write_coding_sheet)
 from analysis.io import write_table  # noqa: E402
 from analysis.report import (VOICE_LABELS, finish_run, fit_for_paper, plot_cleaning_audit,  # noqa: E402
@@ -52,7 +52,8 @@ __all__ = [
     "TopicModel", "estimate_prevalence", "find_thoughts", "label_topics", "load_model", "save_model",
     "summarise_sweep", "sweep_k", "tabulate_doc_topics", "write_topic_explorer_html",
     # frames
-    "FrameSet", "check_frame_examples", "draw_validation_sample", "estimate_frame_prevalence", "load_frames",
+    "FrameSet", "check_frame_examples", "detect_frames", "draw_validation_sample", "estimate_frame_prevalence",
+    "load_detector", "load_frames",
     "match_frames", "read_coding_sheet", "score_validation", "write_coding_sheet",
     # report
     "VOICE_LABELS", "finish_run", "fit_for_paper", "plot_cleaning_audit", "plot_heatmap", "plot_intervals",

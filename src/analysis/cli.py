@@ -168,15 +168,17 @@ def _cmd_topics(args: argparse.Namespace) -> int:
 
 
 def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str | Path | None = None,
-                text_col: str = "text", id_col: str | None = None) -> pd.DataFrame:
+               text_col: str = "text", id_col: str | None = None, detector: str | Path | None = None) -> pd.DataFrame:
     """Analyse a table of texts and write one row per frame match to ``out_csv``.
 
     ``table`` needs an id column (``doc_id``, else ``id``, or ``id_col``) and
     ``text_col``; its other columns are carried through (one named like a hit column,
     e.g. a document's ``speaker``, as ``doc_speaker``). Output columns: the id column,
     carried columns, para_id, sent_id, frame, rule, sentence, match, start, end, voice,
-    speaker (voice and speaker per hit, from the quotes found in the text). The CSV is
-    written atomically (UTF-8, ``\\n`` line ends).
+    speaker (voice and speaker per hit, from the quotes found in the text), score and
+    decided_by (what decided the hit: a rule, the model's score, or both). Hits come from
+    the default detector (:func:`analysis.frames.detect_frames`) or the ``detector``
+    folder given. The CSV is written atomically (UTF-8, ``\\n`` line ends).
 
     Example
     -------
@@ -187,7 +189,7 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
     import numpy as np
     import pandas as pd
 
-    from analysis.frames import HIT_COLUMNS, match_frames
+    from analysis.frames import DETECTOR_COLUMNS, detect_frames, load_detector
     from analysis.frames.lexicon import ensure_frameset
     from analysis.io import write_table
     from analysis.text import analyse_documents
@@ -208,18 +210,20 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
         if col in table and col != text_col:
             documents[col] = table[col].fillna("").astype(str).to_numpy()
     tables = analyse_documents(documents, progress=False)
-    hits = match_frames(tables.sentences, tables.morphemes, frames, quotes=tables.quotes)
+    hits = detect_frames(tables.sentences, tables.morphemes, frames, quotes=tables.quotes,
+                         detector=load_detector(detector))
     sent_text = tables.sentences[["doc_id", "sent_id", "text"]].rename(columns={"text": "sentence"})
-    hits = hits[HIT_COLUMNS].merge(sent_text, on=["doc_id", "sent_id"], how="left")
+    hits = hits[DETECTOR_COLUMNS].merge(sent_text, on=["doc_id", "sent_id"], how="left")
     # Map the positional doc_id back to the caller's id and columns.
     carried = table.drop(columns=[text_col]).reset_index(drop=True)
-    own = set(HIT_COLUMNS) | {"sentence"}
+    own = set(DETECTOR_COLUMNS) | {"sentence"}
     # A document-level column named like a hit column (speaker, voice) is kept as doc_<name>.
     carried = carried.rename(columns={c: f"doc_{c}" for c in carried.columns if c in own and c != id_col})
     carried["_pos"] = np.arange(len(carried)).astype(str)
     hits = hits.rename(columns={"doc_id": "_pos"}).merge(carried, on="_pos", how="left").drop(columns="_pos")
     other = [c for c in carried.columns if c not in ("_pos", id_col)]
-    cols = [id_col] + other + ["para_id", "sent_id", "frame", "rule", "sentence", "match", "start", "end", "voice", "speaker"]
+    cols = [id_col] + other + ["para_id", "sent_id", "frame", "rule", "sentence", "match", "start", "end", "voice", "speaker",
+                               "score", "decided_by"]
     out = hits[cols].reset_index(drop=True)
     write_table(out, out_csv)
     return out
@@ -227,7 +231,7 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
 
 def _cmd_frames(args: argparse.Namespace) -> int:
     documents = _read_input_table(args.input, args.text_col, args.id_col)
-    hits = run_frames(documents, args.out, lexicon=args.lexicon, id_col="doc_id")
+    hits = run_frames(documents, args.out, lexicon=args.lexicon, id_col="doc_id", detector=args.detector)
     counts = hits.frame.value_counts().sort_index()
     print(f"{len(hits)} frame matches in {hits.doc_id.nunique()} of {len(documents)} documents"
           + (": " + ", ".join(f"{f} {n}" for f, n in counts.items()) if len(counts) else ""))
@@ -325,6 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
     frames.add_argument("input")
     frames.add_argument("--out", required=True, help="output CSV, one row per frame match")
     frames.add_argument("--lexicon", help="frame lexicon YAML (default: the packaged one)")
+    frames.add_argument("--detector", help="detector folder (detector.json, classifier/; default: the packaged one, "
+                                           "chosen on the development set)")
     _add_input_columns(frames)
     frames.set_defaults(func=_cmd_frames)
 

@@ -70,18 +70,24 @@ from analysis.frames.matcher import (
     check_frame_examples,
     match_frames,
 )
+from analysis.frames.classifier import FrameClassifier, embed_sentences, load_classifier, rank_for_coding, save_classifier
+from analysis.frames.detector import DETECTOR_COLUMNS, Detector, detect_frames, load_detector, rules_only, save_detector
 from analysis.frames.prevalence import estimate_frame_prevalence
 from analysis.frames.suggest import suggest_frame_terms
 from analysis.frames.validation import (
     CODER_SUFFIXES,
     draw_validation_sample,
+    read_codebook,
     read_coding_sheet,
+    score_frames,
     score_validation,
     write_coding_sheet,
 )
 
 __all__ = [
-    "CODER_SUFFIXES", "HIT_COLUMNS", "Condition", "Frame", "FrameSet", "Pattern", "Rule", "Term",
+    "CODER_SUFFIXES", "DETECTOR_COLUMNS", "HIT_COLUMNS", "Detector", "FrameClassifier", "detect_frames", "embed_sentences",
+    "load_classifier", "load_detector", "rank_for_coding", "rules_only", "save_classifier", "save_detector",
+    "read_codebook", "score_frames", "Condition", "Frame", "FrameSet", "Pattern", "Rule", "Term",
     "attribute_hits_to_quotes", "check_frame_examples", "draw_validation_sample", "estimate_frame_prevalence",
     "list_frame_lemmas", "load_frames", "match_frames", "read_coding_sheet", "score_validation", "suggest_frame_terms",
     "write_coding_sheet",

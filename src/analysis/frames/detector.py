@@ -151,7 +151,7 @@ def _score_sentences(keys: pd.DataFrame, sentences: pd.DataFrame, classifier: Fr
 
 
 def _explain(score: pd.Series, threshold: float) -> pd.Series:
-    return score.map(lambda s: f"model {s:.2f} >= {threshold:.2f}")
+    return pd.Series([f"model {s:.2f} >= {threshold:.2f}" for s in score], index=score.index, dtype=object)
 
 
 def _sentence_hits(found: pd.DataFrame, frame: str, threshold: float, sentences: pd.DataFrame,

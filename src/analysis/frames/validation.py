@@ -24,6 +24,7 @@ Example
 
 from __future__ import annotations
 
+import importlib.resources
 from pathlib import Path
 
 import numpy as np
@@ -33,10 +34,11 @@ from analysis.frames.matcher import resolve_frame_ids
 from analysis.io import write_atomic
 from analysis.settings import SENTENCE_KEY as KEY
 
-__all__ = ["CODER_SUFFIXES", "draw_validation_sample", "read_coding_sheet", "score_frames", "score_validation",
-           "write_coding_sheet"]
+__all__ = ["CODER_SUFFIXES", "draw_validation_sample", "read_codebook", "read_coding_sheet", "score_frames",
+           "score_validation", "write_coding_sheet"]
 
 CODER_SUFFIXES = ("coder1", "coder2")
+CODEBOOK = "lexicons/frames-codebook.md"
 _TRUE = {"1", "1.0", "y", "yes", "true", "o", "예"}
 _FALSE = {"0", "0.0", "n", "no", "false", "x", "아니오"}
 
@@ -88,10 +90,11 @@ def write_coding_sheet(sample: pd.DataFrame, path: str | Path, frames=None) -> P
     """Write a blind coding sheet: ids, speaker, voice, sentence and, per frame, an
     empty column for each coder (``<frame>__coder1``, ``<frame>__coder2``) and notes.
 
-    Predictions and strata are left out so coders are not led. ``.xlsx`` writes an
-    Excel file (with a second sheet explaining the codes), anything else a CSV in
-    UTF-8 with BOM so that Excel shows Korean correctly. Coders enter 1 (frame
-    present) or 0 (absent).
+    Predictions and strata are left out so coders are not led. The frame codebook (the
+    definitions coders follow, :func:`read_codebook`) heads every sheet: ``.xlsx``
+    writes an Excel file with sheets ``coding``, ``codebook`` and ``guide``; anything
+    else a CSV in UTF-8 with BOM (so Excel shows Korean) whose first lines are the
+    codebook, each starting with ``#``. Coders enter 1 (frame present) or 0 (absent).
 
     Example
     -------
@@ -108,14 +111,34 @@ def write_coding_sheet(sample: pd.DataFrame, path: str | Path, frames=None) -> P
     if path.suffix.lower() == ".xlsx":
         guide = pd.DataFrame({"column": [f"{f}__{c}" for f in frame_ids for c in CODER_SUFFIXES],
                               "code": "1 = the sentence uses this frame, 0 = it does not"})
+        codebook = pd.DataFrame({"codebook": read_codebook().splitlines()})
 
         def write(tmp):
             # A file handle, because ExcelWriter refuses the temporary file's suffix.
             with open(tmp, "wb") as handle, pd.ExcelWriter(handle, engine="openpyxl") as xl:
                 sheet.to_excel(xl, sheet_name="coding", index=False)
+                codebook.to_excel(xl, sheet_name="codebook", index=False)
                 guide.to_excel(xl, sheet_name="guide", index=False)
         return write_atomic(path, write)
-    return write_atomic(path, lambda tmp: sheet.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n"))
+    header = "".join(f"# {line}".rstrip() + "\n" for line in read_codebook().splitlines())
+
+    def write_csv(tmp):
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
+            handle.write(header)
+            sheet.to_csv(handle, index=False, lineterminator="\n")
+    return write_atomic(path, write_csv)
+
+
+def read_codebook() -> str:
+    """The frame codebook shipped with the package: the definitions coders and detectors
+    are judged by (``analysis/lexicons/frames-codebook.md``).
+
+    Example
+    -------
+    >>> read_codebook().splitlines()[0]
+    '# Frame codebook (v1.1)'
+    """
+    return importlib.resources.files("analysis").joinpath(CODEBOOK).read_text(encoding="utf-8")
 
 
 def _predicted_frames(sample: pd.DataFrame) -> list[str]:
@@ -135,9 +158,16 @@ def read_coding_sheet(path: str | Path) -> pd.DataFrame:
     >>> coded = read_coding_sheet("coding/frames_round1.xlsx")  # doctest: +SKIP
     """
     path = Path(path)
-    read = pd.read_excel if path.suffix.lower() == ".xlsx" else pd.read_csv
-    kwargs = {"sheet_name": "coding"} if path.suffix.lower() == ".xlsx" else {"encoding": "utf-8-sig"}
-    df = read(path, dtype=str, keep_default_na=False, **kwargs)
+    if path.suffix.lower() == ".xlsx":
+        df = pd.read_excel(path, sheet_name="coding", dtype=str, keep_default_na=False)
+    else:
+        preamble = 0  # the codebook's lines, each starting with #, come before the table
+        with open(path, encoding="utf-8-sig") as handle:
+            for line in handle:
+                if not line.startswith("#"):
+                    break
+                preamble += 1
+        df = pd.read_csv(path, encoding="utf-8-sig", skiprows=preamble, dtype=str, keep_default_na=False)
     for col in df.columns:
         if col.endswith(tuple(f"__{c}" for c in CODER_SUFFIXES)) or col.endswith("__gold"):
             df[col] = [_parse_code(v, path, col, i) for i, v in enumerate(df[col])]

@@ -1,0 +1,92 @@
+"""The learned model, the detector that combines it with the rules, and how both are scored."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.frames import (Detector, FrameClassifier, detect_frames, load_classifier, load_detector,
+                             rank_for_coding, read_codebook, read_coding_sheet, rules_only, save_classifier,
+                             score_frames, write_coding_sheet)
+from analysis.text import analyse_texts
+
+TEXTS = ["일본을 뛰어넘어야 합니다.", "오늘 날씨가 맑습니다.", "일본을 반드시 추월할 것입니다.", "점심을 먹었습니다.",
+         "위기를 기회로 삼아야 합니다.", "위기가 닥쳤습니다.", "일본 기업과 협력합니다.", "어려움 속에 기회가 있습니다."]
+LABELS = pd.DataFrame({"japan_rivalry": [1, 0, 1, 0, 0, 0, 0, 0], "crisis_as_opportunity": [0, 0, 0, 0, 1, 0, 0, 1]})
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return FrameClassifier(seed=3, threshold={"japan_rivalry": 0.5, "crisis_as_opportunity": 0.5}).fit(TEXTS, LABELS)
+
+
+def test_the_classifier_learns_repeats_and_saves_without_pickle(classifier, tmp_path):
+    proba = classifier.predict_proba(TEXTS)
+    assert list(proba.columns) == ["japan_rivalry", "crisis_as_opportunity"]
+    assert (proba.loc[LABELS.japan_rivalry == 1, "japan_rivalry"].min()
+            > proba.loc[LABELS.japan_rivalry == 0, "japan_rivalry"].max())
+    again = FrameClassifier(seed=3, threshold=0.5).fit(TEXTS, LABELS)
+    assert np.array_equal(again.coef_, classifier.coef_)
+    loaded = load_classifier(save_classifier(classifier, tmp_path / "model"))
+    assert loaded.get_params() == classifier.get_params() and loaded.thresholds_ == classifier.thresholds_
+    pd.testing.assert_frame_equal(loaded.predict_proba(TEXTS), proba)
+    with pytest.raises(ValueError, match="both coded 1 and coded 0"):
+        FrameClassifier(seed=1).fit(TEXTS, LABELS.assign(japan_rivalry=1))
+
+
+def test_uncertainty_sampling_puts_the_closest_to_the_threshold_first(classifier):
+    ranked = rank_for_coding(classifier, TEXTS, n=3)
+    assert list(ranked.columns) == ["position", "text", "frame", "probability", "margin"]
+    assert ranked.margin.is_monotonic_increasing and len(ranked) == 3
+    assert ranked.margin.iloc[0] == pytest.approx(abs(ranked.probability.iloc[0] - 0.5))
+
+
+def test_each_mode_combines_rules_and_model_and_says_what_decided(classifier):
+    t = analyse_texts(["이제 일본을 앞지르는 나라가 됩시다.", "지금의 어려움은 오히려 우리에게 새로운 기회가 될 것입니다.",
+                       "날씨가 맑다."])
+    rules = detect_frames(t.sentences, t.morphemes, detector=rules_only())
+    assert rules.decided_by.str.startswith("rule ").all() and rules.score.isna().all()
+    model = detect_frames(t.sentences, t.morphemes, detector=Detector(
+        {"japan_rivalry": "model", "crisis_as_opportunity": "model"}, classifier))
+    assert (model.rule == "model").all() and model.decided_by.str.match(r"model 0\.\d\d >= 0\.50").all()
+    assert (model.start == 0).all() and (model["match"] == model.merge(t.sentences, on=["doc_id", "sent_id"]).text).all()
+    either = detect_frames(t.sentences, t.morphemes, detector=Detector({"japan_rivalry": "either"}, classifier))
+    japan = either[either.frame == "japan_rivalry"]
+    assert len(japan) == 1 and japan.decided_by.iloc[0].startswith("rule ")
+    # "both": a rule hit the model does not confirm is dropped.
+    strict = Detector({"japan_rivalry": "both"}, FrameClassifier(seed=3, threshold=0.999).fit(TEXTS, LABELS))
+    assert "japan_rivalry" not in set(detect_frames(t.sentences, t.morphemes, detector=strict).frame)
+
+
+def test_the_shipped_detector_loads_and_matches_its_lexicon():
+    detector = load_detector()
+    assert detector.description and set(detector.modes.values()) <= {"model", "either", "both"}
+    t = analyse_texts(["우리의 운명은 우리가 개척한다."])
+    assert detect_frames(t.sentences, t.morphemes).frame.tolist() == ["self_determination"]
+
+
+def test_coding_sheets_carry_the_codebook_and_read_back(tmp_path):
+    sample = pd.DataFrame({"item": [1, 2], "doc_id": ["a", "b"], "sent_id": [1, 1], "text": ["#해시태그 문장", "문장"]})
+    path = write_coding_sheet(sample, tmp_path / "sheet.csv", frames=["japan_rivalry"])
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "# " + read_codebook().splitlines()[0] and any("## japan_rivalry" in line for line in lines)
+    back = read_coding_sheet(path)
+    assert back.text.tolist() == ["#해시태그 문장", "문장"] and "japan_rivalry__coder1" in back
+
+
+def test_scores_resample_whole_documents_and_cover_the_truth():
+    # Simulation: 40 documents of 8 sentences; each document's detector is good or bad
+    # as a whole, so sentences within a document are not independent. The interval must
+    # cover the corpus-level recall in about 95% of replications.
+    rng = np.random.default_rng(0)
+    covered, truth = [], []
+    for rep in range(150):
+        docs = np.repeat(np.arange(40), 8)
+        gold = rng.random(len(docs)) < 0.4
+        doc_recall = rng.beta(8, 2, size=40)[docs]  # recall varies by document
+        pred = gold & (rng.random(len(docs)) < doc_recall)
+        s = score_frames(pd.DataFrame({"f": gold.astype(int)}), pd.DataFrame({"f": pred.astype(int)}), docs,
+                         seed=rep, n_boot=400)
+        covered.append((s.recall_low[0], s.recall_high[0]))
+    # The population recall of this design is E[beta(8, 2)] = 0.8.
+    hit = np.mean([lo <= 0.8 <= hi for lo, hi in covered])
+    assert 0.88 <= hit <= 0.99
