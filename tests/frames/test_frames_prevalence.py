@@ -32,12 +32,17 @@ def small_corpus():
 def test_prevalence_per_1000_tokens_and_share_of_sentences():
     sentences, morphemes, hits = small_corpus()
     prev = estimate_frame_prevalence(hits, sentences, morphemes, by=["doc_id"], frames=["f", "g", "h"], n_boot=200, seed=0)
-    assert list(prev.columns) == ["doc_id", "voice", "frame", "n_sentences", "n_tokens", "n_hits", "n_hit_sentences",
-                                  "per_1k", "per_1k_low", "per_1k_high", "share", "share_low", "share_high"]
+    assert list(prev.columns) == ["doc_id", "voice", "frame", "n_documents", "n_sentences", "n_tokens", "n_hits",
+                                  "n_hit_sentences", "per_1k", "per_1k_low", "per_1k_high", "share", "share_low",
+                                  "share_high", "interval"]
     row = prev.set_index(["doc_id", "voice", "frame"])
     assert row.loc[("a", "quote", "f"), ["n_tokens", "n_hits", "per_1k", "share"]].tolist() == [4, 2, 500.0, 1.0]
     assert row.loc[("a", "all", "f"), ["n_sentences", "n_tokens", "per_1k", "share"]].tolist() == [2, 10, 200.0, 0.5]
     assert row.loc[("a", "narration", "f"), ["per_1k", "share"]].tolist() == [0.0, 0.0]
+    # No hit is not certainty: an exact upper bound (3.69 hits in its 6 tokens; 1 - 0.025 over 1 document).
+    zero = row.loc[("a", "narration", "f")]
+    assert zero.per_1k_low == 0 and zero.per_1k_high == pytest.approx(3.6889 / 6 * 1000, rel=1e-3)
+    assert zero.share_high == pytest.approx(0.975) and zero.interval.startswith("exact")
     assert row.loc[("b", "all", "h"), "n_hits"] == 0
     # One sentence: every replicate is the sentence itself.
     assert row.loc[("a", "quote", "f"), ["per_1k_low", "per_1k_high"]].tolist() == [500.0, 500.0]
@@ -48,10 +53,10 @@ def test_prevalence_per_1000_tokens_and_share_of_sentences():
 
 
 def test_prevalence_bootstrap_is_seeded_and_matches_the_binomial_interval():
-    n = 400
-    sentences = pd.DataFrame({"doc_id": "d", "sent_id": np.arange(1, n + 1), "voice": "quote", "speaker": "박"})
+    n = 400  # one sentence per document: the document bootstrap is the binomial one
+    sentences = pd.DataFrame({"doc_id": np.arange(n).astype(str), "sent_id": 1, "voice": "quote", "speaker": "박"})
     morphemes = sentences[["doc_id", "sent_id"]].loc[np.repeat(np.arange(n), 10)].assign(tag="NNG", lemma="w")
-    hits = sentences.loc[sentences.sent_id % 2 == 0, ["doc_id", "sent_id", "voice"]].assign(frame="f")
+    hits = sentences.loc[np.arange(n) % 2 == 0, ["doc_id", "sent_id", "voice"]].assign(frame="f")
     one = estimate_frame_prevalence(hits, sentences, morphemes, by=[], n_boot=2000, seed=7, include_all=False)
     two = estimate_frame_prevalence(hits, sentences, morphemes, by=[], n_boot=2000, seed=7, include_all=False)
     pd.testing.assert_frame_equal(one, two)
@@ -74,3 +79,21 @@ def test_prevalence_with_quotes_splits_sentences_into_voice_segments(seed_tables
     seg = by_segment.set_index(key)
     assert seg.loc[("003", "quote", "self_determination"), "n_hits"] + \
         seg.loc[("003", "narration", "self_determination"), "n_hits"] == seg.loc[("003", "all", "self_determination"), "n_hits"]
+
+
+def test_hits_clustered_in_documents_widen_the_interval_to_the_documents_count():
+    # 20 documents of 20 sentences; the frame fills 10 documents and is absent from the
+    # rest. 400 sentences, but only 20 independent units: the interval must be about
+    # as wide as a binomial one over 20, not over 400.
+    docs, per = 20, 20
+    sentences = pd.DataFrame({"doc_id": np.repeat(np.arange(docs).astype(str), per),
+                              "sent_id": np.tile(np.arange(1, per + 1), docs), "voice": "narration", "speaker": ""})
+    morphemes = sentences[["doc_id", "sent_id"]].loc[np.repeat(np.arange(len(sentences)), 5)].assign(tag="NNG", lemma="w")
+    hits = sentences[sentences.doc_id.astype(int) < 10][["doc_id", "sent_id", "voice"]].assign(frame="f")
+    prev = estimate_frame_prevalence(hits, sentences, morphemes, by=[], n_boot=2000, seed=3, include_all=False)
+    row = prev.iloc[0]
+    assert row.share == 0.5 and row.n_documents == docs and row.n_sentences == docs * per
+    assert row.share_high - row.share_low > 2 * 1.96 * np.sqrt(0.25 / docs) * 0.8
+    by_outlet = estimate_frame_prevalence(hits, sentences.assign(outlet="one"), morphemes, by=[], n_boot=200, seed=3,
+                                          include_all=False, cluster="outlet")
+    assert by_outlet.n_documents.iloc[0] == 1 and "outlet" in by_outlet.interval.iloc[0]

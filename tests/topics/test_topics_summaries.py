@@ -48,7 +48,7 @@ def test_prevalence_intervals_shrink_with_more_units():
     table = pd.concat([table, extra], ignore_index=True)
 
     result = T.estimate_prevalence(table, "speaker", n_boot=500, seed=1)
-    assert list(result.columns) == ["speaker", "topic", "mean", "ci_low", "ci_high", "n"]
+    assert list(result.columns) == ["speaker", "topic", "mean", "ci_low", "ci_high", "n", "n_documents", "interval"]
     assert len(result) == 6 and result["topic"].tolist() == [1, 2, 3, 1, 2, 3]
     small = result[result["speaker"] == "small"].set_index("topic")
     large = result[result["speaker"] == "large"].set_index("topic")
@@ -81,3 +81,16 @@ def test_tabulate_new_units_uses_transform_and_flags_unknown(models):
     assert table["empty"].tolist() == [False, True]
     shares = table[[c for c in table if c.startswith("topic_")]].to_numpy()
     assert np.allclose(shares, model.transform(new))
+
+
+def test_prevalence_resamples_documents_not_their_paragraphs():
+    # 10 documents of 30 paragraphs each; a topic fills the paragraphs of half the
+    # documents. Resampling paragraphs would see 300 independent units; there are 10.
+    table = pd.DataFrame({"doc_id": np.repeat(np.arange(10), 30), "group": "all", "empty": False})
+    table["topic_1"] = (table["doc_id"] < 5).astype(float)
+    table["topic_2"] = 1 - table["topic_1"]
+    by_doc = T.estimate_prevalence(table, "group", n_boot=2000, seed=4).set_index("topic").loc[1]
+    by_unit = T.estimate_prevalence(table, "group", n_boot=2000, seed=4, cluster=None).set_index("topic").loc[1]
+    assert by_doc.n_documents == 10 and by_unit.n_documents == 300
+    assert by_doc.ci_high - by_doc.ci_low > 3 * (by_unit.ci_high - by_unit.ci_low)
+    assert "documents" in by_doc.interval and "units" in by_unit.interval

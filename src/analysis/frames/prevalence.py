@@ -24,8 +24,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from scipy import sparse, stats
 
+from analysis.errors import InputError
 from analysis.frames.matcher import attribute_hits_to_quotes, resolve_frame_ids
 from analysis.settings import NON_TOKEN_TAGS, SENTENCE_KEY as KEY
 from analysis.text import find_quote_of_spans
@@ -42,15 +43,21 @@ def _count_tokens(morphemes: pd.DataFrame) -> pd.Series:
 def estimate_frame_prevalence(hits: pd.DataFrame, sentences: pd.DataFrame, morphemes: pd.DataFrame,
                               by: Sequence[str] = ("doc_id",), frames=None, n_boot: int = 1000,
                               *, seed: int, ci: float = 0.95, include_all: bool = True,
-                              quotes: pd.DataFrame | None = None) -> pd.DataFrame:
+                              quotes: pd.DataFrame | None = None, cluster: str = "doc_id") -> pd.DataFrame:
     """Frame prevalence per group and voice, with percentile bootstrap intervals.
 
     ``by`` names columns of ``sentences`` (merge document metadata such as city or year
     into ``sentences`` first; ``[]`` pools everything). Each group is split by ``voice``;
-    with ``include_all`` a row with ``voice == "all"`` is added. The bootstrap resamples
-    sentences with replacement within each group and voice (hits travel with their
-    sentence), ``n_boot`` times, from ``numpy.random.default_rng(seed)``. ``frames`` (ids
-    or a FrameSet) fixes the frames reported, zero rows included.
+    with ``include_all`` a row with ``voice == "all"`` is added. ``frames`` (ids or a
+    FrameSet) fixes the frames reported, zero rows included.
+
+    Intervals resample the independent unit, never sentences within it: ``cluster``
+    (a column of ``sentences``; default the document, or e.g. an outlet) is drawn with
+    replacement within each group and voice, with all its sentences and hits, ``n_boot``
+    times from ``numpy.random.default_rng(seed)`` (percentile bootstrap). A cell
+    with no hit gets an interval too: from 0 to the exact Poisson upper bound for the
+    rate (3.69 hits over its tokens at 95%) and the Clopper-Pearson upper bound over its
+    clusters for the share. ``interval`` names the method of each row.
 
     Voice is the sentence's unless ``quotes`` (the text layer's quotes table) is given.
     Kiwi keeps a quote and its reporting clause in one sentence, so with ``quotes`` each
@@ -60,10 +67,10 @@ def estimate_frame_prevalence(hits: pd.DataFrame, sentences: pd.DataFrame, morph
     resampling and of ``share`` is the segment. ``voice == "all"`` always uses whole
     sentences.
 
-    Columns: ``*by``, voice, frame, n_sentences (sentences or segments), n_tokens
-    (punctuation excluded), n_hits, n_hit_sentences, per_1k (hits per 1,000 tokens),
-    per_1k_low, per_1k_high, share (of sentences or segments with the frame),
-    share_low, share_high.
+    Columns: ``*by``, voice, frame, n_documents (clusters), n_sentences (sentences or
+    segments), n_tokens (punctuation excluded), n_hits, n_hit_sentences, per_1k (hits
+    per 1,000 tokens), per_1k_low, per_1k_high, share (of sentences or segments with the
+    frame), share_low, share_high, interval.
 
     Example
     -------
@@ -73,7 +80,9 @@ def estimate_frame_prevalence(hits: pd.DataFrame, sentences: pd.DataFrame, morph
     by = list(by)
     frame_ids = resolve_frame_ids(hits, frames)
     n_frames = len(frame_ids)
-    sent = sentences[list(dict.fromkeys(KEY + by + ["voice"]))].copy()
+    if cluster not in sentences.columns:
+        raise InputError(f"cluster column {cluster!r} is not in sentences (merge it from the documents first)")
+    sent = sentences[list(dict.fromkeys(KEY + by + ["voice", cluster]))].copy()
     sent["_voice"] = sent["voice"].astype(str)
     sent = sent.merge(_count_tokens(morphemes).reset_index(), on=KEY, how="left")
     sent["n_tokens"] = sent["n_tokens"].fillna(0).astype(np.int64)
@@ -98,29 +107,44 @@ def estimate_frame_prevalence(hits: pd.DataFrame, sentences: pd.DataFrame, morph
     table = pd.concat(parts, ignore_index=True)
     table[frame_ids] = table[frame_ids].fillna(0)
     group_cols = by + ["_voice"]
-    codes = table.groupby(group_cols, sort=True, dropna=False).ngroup().to_numpy()
-    order = np.argsort(codes, kind="stable")
-    table, codes = table.iloc[order].reset_index(drop=True), codes[order]
     hit = table[frame_ids].to_numpy(float).reshape(len(table), n_frames)
-    # Columns: tokens, hits per frame, sentence has the frame (per frame).
-    X = np.hstack([table[["n_tokens"]].to_numpy(float), hit, (hit > 0).astype(float)])
+    # One row per (group, cluster): tokens, hits per frame, sentences with the frame, sentences.
+    per_unit = pd.DataFrame(np.hstack([table[["n_tokens"]].to_numpy(float), hit, (hit > 0).astype(float),
+                                       np.ones((len(table), 1))]))
+    per_unit[group_cols + ["_cluster"]] = table[group_cols + [cluster]].to_numpy()
+    per_cluster = per_unit.groupby(group_cols + ["_cluster"], sort=True, dropna=False).sum().reset_index()
+    codes = per_cluster.groupby(group_cols, sort=True, dropna=False).ngroup().to_numpy()
+    X = per_cluster[list(range(2 + 2 * n_frames))].to_numpy(float)
     sizes = np.bincount(codes)
     starts = np.r_[0, np.cumsum(sizes)[:-1]]
-    totals = np.add.reduceat(X, starts, axis=0) if len(table) else np.zeros((0, X.shape[1]))
+    totals = np.add.reduceat(X, starts, axis=0) if len(X) else np.zeros((0, X.shape[1]))
     alpha = (1 - ci) / 2
     bounds = _bootstrap_bounds(np.random.default_rng(seed), X, codes, sizes, starts, n_frames, n_boot, (alpha, 1 - alpha))
-    keys = table.iloc[starts][group_cols].rename(columns={"_voice": "voice"}).reset_index(drop=True)
+    keys = per_cluster.iloc[starts][group_cols].rename(columns={"_voice": "voice"}).reset_index(drop=True)
+    n_sent = totals[:, [-1]]
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = totals[:, 1:1 + n_frames] / totals[:, [0]] * 1000
-    share = totals[:, 1 + n_frames:] / sizes[:, None]
+        share = totals[:, 1 + n_frames:1 + 2 * n_frames] / n_sent
+        # No hit in a cell: the bootstrap can only say [0, 0]; exact bounds say how large it could be.
+        zero = totals[:, 1:1 + n_frames] == 0
+        rate_upper = stats.chi2.ppf(1 - alpha, 2) / 2 / totals[:, [0]] * 1000
+        share_upper = 1 - alpha ** (1 / sizes[:, None].astype(float))
+    bounds[0] = np.where(zero, 0.0, bounds[0])
+    bounds[1] = np.where(zero, np.broadcast_to(rate_upper, zero.shape), bounds[1])
+    bounds[2] = np.where(zero, 0.0, bounds[2])
+    bounds[3] = np.where(zero, np.broadcast_to(share_upper, zero.shape), bounds[3])
     out = keys.loc[keys.index.repeat(n_frames)].reset_index(drop=True)
     out["frame"] = np.tile(frame_ids, len(keys))
-    out["n_sentences"] = np.repeat(sizes, n_frames)
+    out["n_documents"] = np.repeat(sizes, n_frames)
+    out["n_sentences"] = np.repeat(n_sent[:, 0], n_frames).astype(np.int64)
     out["n_tokens"] = np.repeat(totals[:, 0], n_frames).astype(np.int64)
     out["n_hits"] = totals[:, 1:1 + n_frames].ravel().astype(np.int64)
-    out["n_hit_sentences"] = totals[:, 1 + n_frames:].ravel().astype(np.int64)
+    out["n_hit_sentences"] = totals[:, 1 + n_frames:1 + 2 * n_frames].ravel().astype(np.int64)
     out["per_1k"], out["per_1k_low"], out["per_1k_high"] = rate.ravel(), bounds[0].ravel(), bounds[1].ravel()
     out["share"], out["share_low"], out["share_high"] = share.ravel(), bounds[2].ravel(), bounds[3].ravel()
+    unit = "documents" if cluster == "doc_id" else cluster
+    out["interval"] = np.where(zero.ravel(), f"exact, no hit ({ci:.0%})",
+                               f"bootstrap over {unit}, percentile ({ci:.0%})")
     return out
 
 
@@ -145,9 +169,10 @@ def _bootstrap_bounds(rng: np.random.Generator, X: np.ndarray, codes: np.ndarray
     """Percentile bounds of the rate and the share for every group: (rate_lo, rate_hi,
     share_lo, share_hi), each groups x frames.
 
-    A replicate draws each group's sentences with replacement; the draw counts W
-    (replicates x sentences) times the sparse per-sentence values give the resampled
-    group totals at once. Groups are processed in batches and replicates in chunks so
+    ``X`` has one row per cluster (tokens, hits per frame, sentences with each frame,
+    sentences), sorted by group. A replicate draws each group's clusters with
+    replacement; the draw counts W (replicates x clusters) times the sparse per-cluster
+    values give the resampled group totals at once. Groups are processed in batches and replicates in chunks so
     that no array exceeds about ``max_cells`` cells.
     """
     n_groups, k = len(sizes), X.shape[1]
@@ -176,9 +201,9 @@ def _bootstrap_bounds(rng: np.random.Generator, X: np.ndarray, codes: np.ndarray
             sums[b0:b0 + c] = (A.T @ W.T).T.reshape(c, g1 - g0, k)
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = sums[:, :, 1:1 + n_frames] / sums[:, :, [0]] * 1000
-        share = sums[:, :, 1 + n_frames:] / local_size[None, :, None]
+            share = sums[:, :, 1 + n_frames:1 + 2 * n_frames] / sums[:, :, [1 + 2 * n_frames]]
         out[0:2, g0:g1] = _nanquantile(rate, quantiles)
-        out[2:4, g0:g1] = np.quantile(share, quantiles, axis=0)
+        out[2:4, g0:g1] = _nanquantile(share, quantiles)
         g0 = g1
     return out
 

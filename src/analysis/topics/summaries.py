@@ -146,14 +146,18 @@ def find_thoughts(model, units: pd.DataFrame, text_col: str = "text", n: int = 3
     return pd.concat(frames, ignore_index=True)
 
 
-def _bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """n_boot x K means of units resampled with replacement, in memory-bounded chunks."""
-    n_units, n_topics = values.shape
-    chunk = max(1, 4_000_000 // (n_units * n_topics))
+def _bootstrap_means(sums: np.ndarray, counts: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """n_boot x K means of units after resampling clusters with replacement.
+
+    ``sums`` (clusters x K) holds each cluster's summed shares, ``counts`` its units, so
+    a replicate's mean is the mean over all units of the clusters drawn; chunks bound memory.
+    """
+    n_clusters, n_topics = sums.shape
+    chunk = max(1, 4_000_000 // (n_clusters * max(n_topics, 1)))
     means = []
     for start in range(0, n_boot, chunk):
-        draws = rng.integers(0, n_units, size=(min(chunk, n_boot - start), n_units))
-        means.append(values[draws].mean(axis=1))
+        draws = rng.integers(0, n_clusters, size=(min(chunk, n_boot - start), n_clusters))
+        means.append(sums[draws].sum(axis=1) / counts[draws].sum(axis=1)[:, None])
     return np.concatenate(means)
 
 
@@ -165,27 +169,31 @@ def estimate_prevalence(
     seed: int,
     ci: float = 0.95,
     topics: Sequence[int] | None = None,
+    cluster: str | None = "doc_id",
 ) -> pd.DataFrame:
-    """Mean topic share per group with percentile bootstrap intervals.
+    """Mean topic share per group with percentile bootstrap intervals over documents.
 
     ``doc_topics`` holds ``topic_1..topic_K`` columns and the grouping
     column(s), e.g. ``tabulate_doc_topics(model, units, covariates=[...])``;
-    rows flagged ``empty`` are left out.  Units are resampled with
-    replacement within each group.  One row per (group, topic): the group
-    columns, ``topic`` (1-based), ``mean``, ``ci_low``, ``ci_high``, ``n``.
-    Group by speaker, city, year, voice, or a date column for topics over
+    rows flagged ``empty`` are left out.  The bootstrap resamples the independent
+    unit within each group: ``cluster`` (default ``doc_id``, so the paragraphs or
+    sentences of one document travel together; or e.g. an outlet), or each row when
+    the table has no such column or ``cluster`` is None.  One row per (group, topic):
+    the group columns, ``topic`` (1-based), ``mean`` (over units), ``ci_low``,
+    ``ci_high``, ``n`` (units), ``n_documents`` (clusters) and ``interval`` (the
+    method).  Group by speaker, city, year, voice, or a date column for topics over
     time; missing group values form their own group.
 
     Example
     -------
     >>> table = pd.DataFrame({"year": [2017, 2017, 2017, 2018, 2018], "topic_1": [0.9, 0.7, 0.8, 0.2, 0.2],
     ...                       "topic_2": [0.1, 0.3, 0.2, 0.8, 0.8], "empty": False})
-    >>> estimate_prevalence(table, "year", n_boot=200, seed=1).round(2)
-       year  topic  mean  ci_low  ci_high  n
-    0  2017      1   0.8    0.70     0.87  3
-    1  2017      2   0.2    0.13     0.30  3
-    2  2018      1   0.2    0.20     0.20  2
-    3  2018      2   0.8    0.80     0.80  2
+    >>> estimate_prevalence(table, "year", n_boot=200, seed=1).drop(columns="interval").round(2)
+       year  topic  mean  ci_low  ci_high  n  n_documents
+    0  2017      1   0.8    0.70     0.87  3            3
+    1  2017      2   0.2    0.13     0.30  3            3
+    2  2018      1   0.2    0.20     0.20  2            2
+    3  2018      2   0.8    0.80     0.80  2            2
     """
     by = [by] if isinstance(by, str) else list(by)
     numbers = sorted(int(m.group(1)) for c in doc_topics.columns if (m := TOPIC_COLUMN.fullmatch(str(c))))
@@ -196,17 +204,27 @@ def estimate_prevalence(
     data = doc_topics
     if "empty" in data.columns:
         data = data[~data["empty"].astype(bool)]
+    columns = [f"topic_{t}" for t in numbers]
+    clustered = cluster is not None and cluster in data.columns
+    unit = ("documents" if cluster == "doc_id" else cluster) if clustered else "units"
     rng = np.random.default_rng(seed)
     alpha = (1.0 - ci) / 2
     frames = []
     for key, group in data.groupby(by, sort=True, dropna=False):
-        values = group[[f"topic_{t}" for t in numbers]].to_numpy(dtype=float)
-        low, high = np.quantile(_bootstrap_means(values, n_boot, rng), [alpha, 1.0 - alpha], axis=0)
+        values = group[columns].to_numpy(dtype=float)
+        ids = group[cluster].to_numpy() if clustered else np.arange(len(group))
+        codes, uniques = pd.factorize(pd.Series(ids), sort=True)
+        sums = np.zeros((len(uniques), len(numbers)))
+        np.add.at(sums, codes, values)
+        counts = np.bincount(codes, minlength=len(uniques)).astype(float)
+        low, high = np.quantile(_bootstrap_means(sums, counts, n_boot, rng), [alpha, 1.0 - alpha], axis=0)
         frame = pd.DataFrame({column: [value] * len(numbers) for column, value in zip(by, key)})
         frame["topic"] = numbers
         frame["mean"] = values.mean(axis=0)
         frame["ci_low"] = low
         frame["ci_high"] = high
         frame["n"] = len(values)
+        frame["n_documents"] = len(uniques)
+        frame["interval"] = f"bootstrap over {unit}, percentile ({ci:.0%})"
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
