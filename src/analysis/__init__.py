@@ -20,12 +20,14 @@ notebook needs are importable from here::
 __version__ = "0.1.0"
 
 from analysis.corpus import Columns, Corpus, CorpusError, load_corpus, write_corpus  # noqa: E402
+from analysis.effects import estimate_effects, tabulate_frame_counts  # noqa: E402
 from analysis.errors import InputError  # noqa: E402
 from analysis.frames import (FrameSet, check_frame_examples, detect_frames, draw_validation_sample,  # noqa: E402
                              estimate_frame_prevalence, load_detector, load_frames, match_frames, read_coding_sheet,
                              score_validation, write_coding_sheet)
 from analysis.io import write_table  # noqa: E402
 from analysis.report import (VOICE_LABELS, finish_run, fit_for_paper, plot_cleaning_audit,  # noqa: E402
+                             plot_contrasts, plot_effect_curve,
                              plot_heatmap, plot_intervals, plot_keyness, plot_metric_panels, plot_network,
                              plot_over_time, plot_stacked_counts, plot_timeline, plot_topic_terms, save_figure,
                              save_table, start_run, use_korean_style, write_latex_macros)
@@ -55,8 +57,10 @@ __all__ = [
     "FrameSet", "check_frame_examples", "detect_frames", "draw_validation_sample", "estimate_frame_prevalence",
     "load_detector", "load_frames",
     "match_frames", "read_coding_sheet", "score_validation", "write_coding_sheet",
+    # effects
+    "estimate_effects", "tabulate_frame_counts",
     # report
-    "VOICE_LABELS", "finish_run", "fit_for_paper", "plot_cleaning_audit", "plot_heatmap", "plot_intervals",
+    "VOICE_LABELS", "plot_contrasts", "plot_effect_curve", "finish_run", "fit_for_paper", "plot_cleaning_audit", "plot_heatmap", "plot_intervals",
     "plot_keyness", "plot_metric_panels", "plot_network", "plot_over_time", "plot_stacked_counts", "plot_timeline",
     "plot_topic_terms", "save_figure", "save_table", "start_run", "use_korean_style", "write_latex_macros",
     "write_table",

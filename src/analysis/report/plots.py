@@ -5,6 +5,7 @@ so :func:`analysis.report.save_figure` can store it beside the figure.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 # Short Korean labels for the voice of a sentence or hit, for axes with little room.
@@ -277,3 +278,54 @@ def plot_over_time(table: pd.DataFrame, time: str, facet: str, estimate: str = "
         row[0].set_ylabel(ylabel)
     fig.tight_layout()
     return fig, data.drop(columns="_t")
+
+
+def plot_effect_curve(predictions: pd.DataFrame, x: str, title: str = "", xlabel: str = "", ylabel: str = ""):
+    """A continuous effect (e.g. of a smooth of time) with its band, from
+    :meth:`analysis.effects.Effects.predict`; the caption names n and the interval.
+
+    Example
+    -------
+    >>> fig, data = plot_effect_curve(fit.predict(grid), x="year", ylabel="1,000 토큰당")  # doctest: +SKIP
+    """
+    data = predictions[[x, "estimate", "low", "high"]].sort_values(x).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    ax.fill_between(data[x], data["low"], data["high"], alpha=0.25, lw=0, color="C0")
+    ax.plot(data[x], data["estimate"], color="C0")
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(alpha=0.3)
+    _caption(fig, predictions)
+    return fig, data
+
+
+def plot_contrasts(contrasts: pd.DataFrame, label: str, title: str = "", xlabel: str = "", reference: float = 0.0):
+    """Point estimates with intervals, one row per ``label`` (differences or ratios between
+    groups, coefficients); a dashed line at ``reference`` (0 for differences, 1 for ratios).
+
+    Example
+    -------
+    >>> fig, data = plot_contrasts(table, label="term", reference=1.0)  # doctest: +SKIP
+    """
+    data = contrasts[[label, "estimate", "low", "high"]].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(5.5, 0.45 * len(data) + 1.4))
+    y = np.arange(len(data))[::-1]
+    ax.errorbar(data["estimate"], y, xerr=[data["estimate"] - data["low"], data["high"] - data["estimate"]],
+                fmt="o", color="C0", capsize=3)
+    ax.axvline(reference, color="0.5", ls="--", lw=1)
+    ax.set_yticks(y, data[label].astype(str))
+    ax.set(title=title, xlabel=xlabel)
+    ax.grid(axis="x", alpha=0.3)
+    _caption(fig, contrasts)
+    return fig, data
+
+
+def _caption(fig, table: pd.DataFrame) -> None:
+    """n (documents) and the interval's method under the figure, when the table says them."""
+    parts = []
+    if "n_documents" in table:
+        parts.append(f"n = {int(table['n_documents'].iloc[0]):,} 문서")
+    if "interval" in table:
+        parts.append(f"구간: {table['interval'].iloc[0]}")
+    fig.tight_layout()
+    if parts:
+        fig.text(0.01, -0.02, " · ".join(parts), fontsize=7, color="0.35", ha="left", va="top")
