@@ -130,3 +130,16 @@ def test_latex_table_escapes_specials_and_keeps_korean(tmp_path):
     assert "frame\\_id" in tex and "japan\\_rivalry" in tex
     assert "50\\% \\& \\$1 \\#2 \\{a\\} \\textasciitilde{}\\textasciicircum{}\\textbackslash{}" in tex
     assert escape_latex(None) == ""
+
+
+def test_keyness_adjusts_for_the_number_of_terms_tested():
+    from analysis.textstats import compute_keyness
+
+    a = {"일본": 30, "기술": 12, **{f"w{i}": 5 for i in range(40)}}
+    b = {"일본": 5, "기술": 10, **{f"w{i}": 6 for i in range(40)}}
+    k = compute_keyness(a, b, min_count=5).set_index("term")
+    assert (k.q_value >= k.p_value).all() and k.q_value.between(0, 1).all()
+    assert k.loc["일본", "q_value"] < 0.05 < k.loc["기술", "q_value"]
+    # The adjusted values keep the p-values' order (Benjamini-Hochberg is monotone).
+    ordered = k.sort_values("p_value")
+    assert ordered.q_value.is_monotonic_increasing

@@ -135,7 +135,9 @@ def compute_keyness(counts_a: Mapping | pd.Series, counts_b: Mapping | pd.Series
     default to the sums of the counts. Terms with a + b < ``min_count`` are dropped.
 
     Columns: term, count_a, count_b, per_1k_a, per_1k_b, g2, p_value, log_ratio,
-    key_for (the name of the corpus that over-uses the term); sorted by g2 descending.
+    key_for (the name of the corpus that over-uses the term), q_value (p adjusted by
+    Benjamini-Hochberg over the terms kept, since every term is a test); sorted by g2
+    descending.
 
     Example
     -------
@@ -166,8 +168,19 @@ def compute_keyness(counts_a: Mapping | pd.Series, counts_b: Mapping | pd.Series
         "g2": g2, "p_value": stats.chi2.sf(g2, 1), "log_ratio": log_ratio.to_numpy(),
     })
     out["key_for"] = np.where(out["log_ratio"] >= 0, names[0], names[1])
-    out = out[out["count_a"] + out["count_b"] >= min_count]
+    out = out[out["count_a"] + out["count_b"] >= min_count].copy()
+    # Many terms are tested at once: Benjamini-Hochberg over the terms kept.
+    out["q_value"] = _adjust_bh(out["p_value"].to_numpy())
     return out.sort_values(["g2", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _adjust_bh(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (the false discovery rate over all terms)."""
+    if len(p_values) == 0:
+        return p_values
+    from statsmodels.stats.multitest import multipletests
+
+    return multipletests(p_values, method="fdr_bh")[1]
 
 
 def compute_group_keyness(morphemes: pd.DataFrame, group: str, target, reference=None,

@@ -129,6 +129,9 @@ def estimate_frame_prevalence(hits: pd.DataFrame, sentences: pd.DataFrame, morph
         zero = totals[:, 1:1 + n_frames] == 0
         rate_upper = stats.chi2.ppf(1 - alpha, 2) / 2 / totals[:, [0]] * 1000
         share_upper = 1 - alpha ** (1 / sizes[:, None].astype(float))
+    # One cluster: every replicate is the estimate itself, up to rounding.
+    bounds[0], bounds[1] = np.fmin(bounds[0], rate), np.fmax(bounds[1], rate)
+    bounds[2], bounds[3] = np.fmin(bounds[2], share), np.fmax(bounds[3], share)
     bounds[0] = np.where(zero, 0.0, bounds[0])
     bounds[1] = np.where(zero, np.broadcast_to(rate_upper, zero.shape), bounds[1])
     bounds[2] = np.where(zero, 0.0, bounds[2])

@@ -161,7 +161,7 @@ def plot_intervals(table: pd.DataFrame, group: str, facet: str, estimate: str = 
         ax.set_xlabel(xlabel)
     for ax in list(axes.flat)[len(facets):]:
         ax.set_visible(False)
-    fig.tight_layout()
+    _caption(fig, table)
     return fig, data
 
 
@@ -190,7 +190,8 @@ def plot_heatmap(matrix: pd.DataFrame, title: str = "", fmt: str = "{:.1f}", cma
 
 def plot_keyness(table: pd.DataFrame, term: str = "term", effect: str = "log_ratio", n: int = 12,
                  labels: tuple[str, str] = ("A", "B")):
-    """Diverging bars of the most distinctive terms of two groups, by effect size.
+    """Diverging bars of the most distinctive terms of two groups, by effect size; each bar
+    is labelled with its counts in the two groups and its G2.
 
     Example
     -------
@@ -199,13 +200,19 @@ def plot_keyness(table: pd.DataFrame, term: str = "term", effect: str = "log_rat
     ranked = table.sort_values([effect, term], ascending=[False, True])
     data = pd.concat([ranked.head(n), ranked[ranked[effect] < 0].tail(n)]).drop_duplicates(term)
     data = data.sort_values(effect).reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(5.5, 0.26 * len(data) + 1.2))
+    fig, ax = plt.subplots(figsize=(6.2, 0.3 * len(data) + 1.4))
     colors = ["C0" if v > 0 else "C3" for v in data[effect]]
     ax.barh(range(len(data)), data[effect], color=colors)
     ax.set_yticks(range(len(data)), data[term])
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel(f"{effect} (+ {labels[0]} / − {labels[1]})")
+    if {"count_a", "count_b", "g2"} <= set(data.columns):
+        for y, (value, a, b, g2) in enumerate(zip(data[effect], data["count_a"], data["count_b"], data["g2"])):
+            ax.annotate(f"{a}:{b}, G²={g2:.1f}", (value, y), xytext=(3 if value >= 0 else -3, 0),
+                        textcoords="offset points", ha="left" if value >= 0 else "right", va="center", fontsize=7)
+        ax.margins(x=0.35)
+    ax.set_xlabel(f"로그 비 (+ {labels[0]} / − {labels[1]}); 막대 옆: 빈도 {labels[0]}:{labels[1]}, G²")
     ax.set_title(f"특징어: {labels[0]} 대 {labels[1]}")
+    fig.tight_layout()
     return fig, data
 
 
@@ -276,7 +283,7 @@ def plot_over_time(table: pd.DataFrame, time: str, facet: str, estimate: str = "
         ax.set_visible(False)
     for row in axes:
         row[0].set_ylabel(ylabel)
-    fig.tight_layout()
+    _caption(fig, table)
     return fig, data.drop(columns="_t")
 
 
@@ -322,10 +329,12 @@ def plot_contrasts(contrasts: pd.DataFrame, label: str, title: str = "", xlabel:
 def _caption(fig, table: pd.DataFrame) -> None:
     """n (documents) and the interval's method under the figure, when the table says them."""
     parts = []
-    if "n_documents" in table:
-        parts.append(f"n = {int(table['n_documents'].iloc[0]):,} 문서")
-    if "interval" in table:
-        parts.append(f"구간: {table['interval'].iloc[0]}")
+    if "n_documents" in table and len(table):
+        low, high = int(table["n_documents"].min()), int(table["n_documents"].max())
+        parts.append(f"n = {low:,} 문서" if low == high else f"n = {low:,}–{high:,} 문서 (집단별)")
+    if "interval" in table and len(table):
+        methods = list(dict.fromkeys(table["interval"]))
+        parts.append("구간: " + "; ".join(methods))
     fig.tight_layout()
     if parts:
         fig.text(0.01, -0.02, " · ".join(parts), fontsize=7, color="0.35", ha="left", va="top")

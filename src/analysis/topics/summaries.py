@@ -218,9 +218,12 @@ def estimate_prevalence(
         np.add.at(sums, codes, values)
         counts = np.bincount(codes, minlength=len(uniques)).astype(float)
         low, high = np.quantile(_bootstrap_means(sums, counts, n_boot, rng), [alpha, 1.0 - alpha], axis=0)
+        mean = sums.sum(axis=0) / counts.sum()
+        # One cluster: every replicate is the estimate itself, up to rounding.
+        low, high = np.minimum(low, mean), np.maximum(high, mean)
         frame = pd.DataFrame({column: [value] * len(numbers) for column, value in zip(by, key)})
         frame["topic"] = numbers
-        frame["mean"] = values.mean(axis=0)
+        frame["mean"] = mean
         frame["ci_low"] = low
         frame["ci_high"] = high
         frame["n"] = len(values)
