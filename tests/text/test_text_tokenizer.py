@@ -48,9 +48,11 @@ def test_tokenizer_settings(tok):
     assert Tokenizer(synonyms={})("AI") == []  # without the map AI is a foreign-script SL token
 
 
-def test_tokenizer_defaults_are_the_package_settings(tok):
-    assert tok.pos == DEFAULTS.pos == DEFAULT_POS and tok.min_len == DEFAULTS.min_len == 2
+def test_tokenizer_defaults_are_the_package_settings():
+    tok = Tokenizer()
+    assert tok.pos == DEFAULTS.pos == DEFAULT_POS == ("NNG", "NNP") and tok.min_len == DEFAULTS.min_len == 2
     assert "길" not in tok("길을 간다")  # one syllable: shorter than the default min_len
+    assert tok("우리는 일본을 뛰어넘어야 한다") == ["일본"]  # nouns only, by default
     assert repr(DEFAULTS.make_tokenizer()) == repr(tok)
 
 

@@ -7,7 +7,7 @@ from analysis.text import Tokenizer, tokens_by_unit
 
 
 def test_tokens_by_unit_keeps_ids_and_filters(tables):
-    tok = Tokenizer(min_len=2)
+    tok = Tokenizer(pos=("NNG", "NNP", "VV", "VA"), min_len=2)
     by_para = tokens_by_unit(tables.morphemes, unit="paragraph", tokenizer=tok)
     assert list(by_para.columns) == ["doc_id", "para_id", "tokens", "n_tokens"]
     assert len(by_para) == len(tables.sentences[["doc_id", "para_id"]].drop_duplicates())

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from topics_corpus import ENGINES, FAST, THEMES, theme_of_topics
 
+from analysis import topics as T
 from analysis.topics import ENGINES as SPECS
 
 
@@ -44,10 +45,58 @@ def test_heldout_score_by_engine(models, units):
         assert np.isfinite(ll) and ll < 0
         # a per-token log-likelihood beats a uniform guess over the vocabulary
         assert ll > -np.log(len(models[engine].vocabulary_))
-    assert np.isnan(models["nmf"].score(heldout))
+    assert -1 <= models["nmf"].score(heldout) <= 0  # minus the relative reconstruction error
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_options_reach_the_engine_and_fill_defaults(models, engine):
     options = models[engine].options_
     assert options == {"min_df": 2, "max_df": 0.9, **SPECS[engine].defaults, **FAST[engine]}
+
+
+def _themed_units(seed=0):
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    themes = {"tech": ["인공지능", "데이터", "산업", "기술", "혁신"], "japan": ["일본", "추월", "수출", "경쟁", "소재"],
+              "destiny": ["운명", "개척", "미래", "우리", "스스로"]}
+    rows = []
+    for i in range(120):
+        theme = list(themes)[i % 3]
+        noise = list(rng.choice(sum(themes.values(), []), 3))
+        rows.append({"tokens": list(rng.choice(themes[theme], 12)) + noise, "speaker": ["a", "b", "c"][i % 3],
+                     "year": 2017 + (i % 5), "theme": theme})
+    return pd.DataFrame(rows)
+
+
+def test_guided_topics_start_from_their_seeds():
+    units = _themed_units()
+    seeds = {"japan": ["일본", "추월"], "tech": ["인공지능"]}
+    model = T.TopicModel("guided", 3, seed=1, options={"seeds": seeds, "iterations": 200}).fit(units)
+    table = T.summarise_seeds(model, n=5)
+    assert table[["topic", "seed_name"]].values.tolist() == [[1, "japan"], [2, "tech"]]
+    assert table.loc[0, "seeds_in_top"] == "일본 · 추월" and table.loc[1, "seeds_in_top"] == "인공지능"
+    again = T.TopicModel("guided", 3, seed=1, options={"seeds": seeds, "iterations": 200}).fit(units)
+    np.testing.assert_array_equal(model.topic_term_, again.topic_term_)
+    with pytest.raises(ValueError, match="no seeded topics"):
+        T.summarise_seeds(T.TopicModel("nmf", 3, seed=1).fit(units))
+
+
+def test_covariate_engines_put_metadata_inside_the_model():
+    units = _themed_units()
+    dmr = T.TopicModel("dmr", 3, seed=1, options={"metadata": "speaker", "iterations": 200}).fit(units)
+    # Each speaker talks about one theme, so prevalence depends on the speaker.
+    shares = pd_frame(dmr.doc_topic_).groupby(units["speaker"].to_numpy()).mean()
+    assert (shares.max(axis=1) > 0.6).all()
+    gdmr = T.TopicModel("gdmr", 3, seed=1, options={"numeric": "year", "iterations": 100}).fit(units)
+    assert gdmr.doc_topic_.shape == (len(units), 3) and np.allclose(gdmr.doc_topic_.sum(axis=1), 1)
+    with pytest.raises(ValueError, match="must be a column"):
+        T.TopicModel("dmr", 3, seed=1, options={"metadata": "city"}).fit(units)
+    with pytest.raises(NotImplementedError, match="covariate"):
+        dmr.transform(units)
+
+
+def pd_frame(array):
+    import pandas as pd
+
+    return pd.DataFrame(array)

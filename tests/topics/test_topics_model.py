@@ -19,7 +19,7 @@ def test_get_params_returns_exactly_the_constructor_arguments():
                                   "options": {"iterations": 50}}
     defaults = T.TopicModel(seed=1).get_params()
     assert set(defaults) == PARAMS
-    assert defaults == {"engine": T.DEFAULT_ENGINE, "k": 10, "seed": 1, "min_df": DEFAULTS.min_df, "max_df": 1.0,
+    assert defaults == {"engine": T.DEFAULT_ENGINE, "k": 10, "seed": 1, "min_df": DEFAULTS.min_df, "max_df": DEFAULTS.max_df,
                         "options": None}
     assert DEFAULTS.min_df == 2
 
@@ -61,7 +61,7 @@ def test_set_params_then_fit_returns_self(units):
 
 def test_repr_names_the_parameters():
     assert repr(T.TopicModel("tomotopy", 3, seed=1, options={"iterations": 50})) == (
-        "TopicModel(engine='tomotopy', k=3, seed=1, min_df=2, max_df=1.0, options={'iterations': 50})"
+        "TopicModel(engine='tomotopy', k=3, seed=1, min_df=2, max_df=0.5, options={'iterations': 50})"
     )
 
 

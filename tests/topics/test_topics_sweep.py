@@ -1,6 +1,7 @@
 """Choosing K: sweep_k runs and summarise_sweep."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis import topics as T
@@ -12,8 +13,8 @@ def test_sweep_k_rows_columns_and_summary(units):
         units, ks=[2, 3], seeds=[1, 2], engine="tomotopy", progress=False, topn=5, subsample=1.0,
         min_df=2, max_df=0.9, options={"iterations": 150},
     )
-    expected = ["k", "seed", "npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability", "n_train", "n_fit",
-                "n_heldout"]
+    expected = ["k", "seed", "npmi_doc", "npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability", "n_train",
+                "n_fit", "n_heldout"]
     assert list(runs.columns) == expected
     assert runs[["k", "seed"]].values.tolist() == [[2, 1], [2, 2], [3, 1], [3, 2]]
     assert (runs["n_heldout"] == round(0.1 * len(units))).all()
@@ -25,6 +26,7 @@ def test_sweep_k_rows_columns_and_summary(units):
     at3 = runs[runs["k"] == 3]
     assert at3["stability"].min() == 1.0
     assert runs.groupby("k")["npmi"].mean()[3] > runs.groupby("k")["npmi"].mean()[2]
+    assert runs.groupby("k")["npmi_doc"].mean()[3] > runs.groupby("k")["npmi_doc"].mean()[2]
 
     summary = T.summarise_sweep(runs)
     assert summary["k"].tolist() == [2, 3] and summary["n_seeds"].tolist() == [2, 2]
@@ -32,6 +34,15 @@ def test_sweep_k_rows_columns_and_summary(units):
 
     nmf = T.sweep_k(units["tokens"].tolist(), ks=[3], seeds=[1], engine="nmf", progress=False, min_df=2)
     assert len(nmf) == 1 and np.isnan(nmf["perplexity"].item()) and np.isnan(nmf["stability"].item())
+    assert -1 <= nmf["heldout_ll"].item() <= 0  # NMF's held-out fit: minus its relative reconstruction error
+    assert {"npmi_doc_sd", "stability_sd"} <= set(summary.columns)
+
+
+def test_choose_k_states_its_rule_and_says_when_no_k_is_stable():
+    summary = pd.DataFrame({"k": [5, 10, 15], "npmi_doc": [0.10, 0.14, 0.16], "stability": [0.7, 0.6, 0.4]})
+    assert T.choose_k(summary)[0] == 10
+    k, reason = T.choose_k(summary.assign(stability=0.3))
+    assert k == 15 and "no K reached stability 0.5" in reason
 
 
 def test_sweep_subsamples_make_nmf_stability_informative(units):

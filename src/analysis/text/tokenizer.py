@@ -80,7 +80,9 @@ class Tokenizer:
 
     Example
     -------
-    >>> tok = Tokenizer()
+    >>> Tokenizer()("일본을 뛰어넘어야 한다")  # the default keeps nouns
+    ['일본']
+    >>> tok = Tokenizer(pos=("NNG", "NNP", "VV", "VA"))
     >>> tok("일본을 뛰어넘어야 한다")
     ['일본', '뛰어넘다']
     >>> from sklearn.feature_extraction.text import CountVectorizer
@@ -120,7 +122,7 @@ class Tokenizer:
 
         Example
         -------
-        >>> Tokenizer().tokenize_with_offsets("광주형일자리를 개척한다")
+        >>> Tokenizer(pos=("NNG", "NNP", "VV")).tokenize_with_offsets("광주형일자리를 개척한다")
         [('광주형 일자리', 0, 6), ('개척하다', 8, 11)]
         """
         # Imported here: the analysis module builds on this one (it needs a Tokenizer).
@@ -137,7 +139,7 @@ class Tokenizer:
 
         Example
         -------
-        >>> tok = Tokenizer()
+        >>> tok = Tokenizer(pos=("NNG", "NNP", "VV", "VA"))
         >>> tok.accepts("개척하다", "VV"), tok.accepts("하다", "VV"), tok.accepts("우리", "NP")
         (True, False, False)
         """

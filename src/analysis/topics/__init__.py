@@ -56,14 +56,17 @@ from analysis.topics.engines import DEFAULT_ENGINE, ENGINES
 from analysis.topics.explorer import prepare_ldavis_data, write_topic_explorer_html
 from analysis.topics.model import TopicModel
 from analysis.topics.persistence import load_model, save_model
-from analysis.topics.quality import score_coherence, score_exclusivity, score_frex, score_lift, score_stability
-from analysis.topics.summaries import estimate_prevalence, find_thoughts, label_topics, tabulate_doc_topics
-from analysis.topics.sweep import summarise_sweep, sweep_k
+from analysis.topics.quality import (score_coherence, score_exclusivity, score_frex, score_lift, score_npmi_documents,
+                                     score_stability)
+from analysis.topics.summaries import (estimate_prevalence, find_thoughts, label_topics, summarise_seeds,
+                                       tabulate_doc_topics)
+from analysis.topics.sweep import choose_k, summarise_sweep, sweep_k
 
 __all__ = [
     "DEFAULT_ENGINE",
     "ENGINES",
     "TopicModel",
+    "choose_k",
     "estimate_prevalence",
     "find_thoughts",
     "label_topics",
@@ -74,7 +77,9 @@ __all__ = [
     "score_exclusivity",
     "score_frex",
     "score_lift",
+    "score_npmi_documents",
     "score_stability",
+    "summarise_seeds",
     "summarise_sweep",
     "sweep_k",
     "tabulate_doc_topics",

@@ -1,8 +1,19 @@
-"""The four topic engines behind :class:`analysis.topics.TopicModel`.
+"""The topic engines behind :class:`analysis.topics.TopicModel`.
+
+Four unsupervised engines (nmf, tomotopy LDA, gensim LDA, scikit-learn LDA) and three
+built on tomotopy that use more than the words:
+
+* ``guided``: LDA whose first topics are seeded with words (keyATM's idea, through
+  ``set_word_prior``): ``options={"seeds": {"tech": ["인공지능", ...], ...}}``;
+* ``dmr``: Dirichlet-multinomial regression, topic prevalence depending on a
+  categorical covariate inside the model: ``options={"metadata": "speaker"}``;
+* ``gdmr``: the same for a numeric covariate (e.g. the year) through Legendre
+  polynomials: ``options={"numeric": "year", "degree": 3}``.
 
 Each engine is three functions and a dict of option defaults:
 
-* ``fit(X, texts, vocabulary, k, seed, options) -> (topic_term, doc_topic, native)``;
+* ``fit(X, texts, vocabulary, k, seed, options, covariates) -> (topic_term, doc_topic, native)``
+  (``covariates``: the dmr/gdmr column's values for the non-empty units, else None);
 * ``infer(native, X, texts, seed, options) -> doc_topic``;
 * ``loglik(native, X, texts, seed, options) -> log-likelihood per token``.
 
@@ -13,7 +24,7 @@ normalises them. Every engine takes its randomness from ``seed`` alone.
 Example
 -------
 >>> sorted(ENGINES), DEFAULT_ENGINE
-(['gensim', 'nmf', 'sklearn-lda', 'tomotopy'], 'nmf')
+(['dmr', 'gdmr', 'gensim', 'guided', 'nmf', 'sklearn-lda', 'tomotopy'], 'nmf')
 >>> ENGINES["nmf"].defaults["init"]
 'nndsvda'
 """
@@ -55,7 +66,7 @@ def _gensim_corpus(X) -> list:
     return list(Sparse2Corpus(X, documents_columns=False))
 
 
-def _fit_gensim(X, texts, vocabulary, k, seed, options):
+def _fit_gensim(X, texts, vocabulary, k, seed, options, covariates=None):
     from gensim.models import LdaModel
 
     lda = LdaModel(
@@ -92,12 +103,17 @@ def _loglik_gensim(lda, X, texts, seed, options):
 # --------------------------------------------------------------------------
 
 
-def _fit_tomotopy(X, texts, vocabulary, k, seed, options):
+def _fit_tomotopy(X, texts, vocabulary, k, seed, options, covariates=None):
     import tomotopy as tp
 
     lda = tp.LDAModel(k=k, seed=seed, alpha=options["alpha"], eta=options["eta"])
     for tokens in texts:
         lda.add_doc(tokens)
+    return _train_tomotopy(lda, vocabulary, k, options)
+
+
+def _train_tomotopy(lda, vocabulary, k, options):
+    """Train a tomotopy model with its documents added; its arrays in our vocabulary's order."""
     lda.train(options["iterations"], workers=1)  # one worker: exact repeats
     topic_term = np.zeros((k, len(vocabulary)))
     index = {term: i for i, term in enumerate(vocabulary)}
@@ -121,12 +137,60 @@ def _loglik_tomotopy(lda, X, texts, seed, options):
     return float(np.sum(log_ll) / X.sum())
 
 
+def _fit_guided(X, texts, vocabulary, k, seed, options, covariates=None):
+    import tomotopy as tp
+
+    seeds = dict(options["seeds"])
+    if not 0 < len(seeds) <= k:
+        raise ValueError(f"guided topics need between 1 and k={k} seed lists, got {len(seeds)}")
+    lda = tp.LDAModel(k=k, seed=seed, alpha=options["alpha"], eta=options["eta"])
+    known = set(vocabulary)
+    # Topic i (0-based) is the i-th seed list: its words start with a strong prior there.
+    for topic, words in enumerate(seeds.values()):
+        for word in words:
+            if word in known:
+                lda.set_word_prior(word, {topic: options["seed_prior"]})
+    for tokens in texts:
+        lda.add_doc(tokens)
+    return _train_tomotopy(lda, vocabulary, k, options)
+
+
+def _fit_dmr(X, texts, vocabulary, k, seed, options, covariates=None):
+    import tomotopy as tp
+
+    if covariates is None:
+        raise ValueError("the dmr engine needs options={'metadata': <column>} and a units table holding it")
+    lda = tp.DMRModel(k=k, seed=seed, alpha=options["alpha"], eta=options["eta"], sigma=options["sigma"])
+    for tokens, value in zip(texts, covariates):
+        lda.add_doc(tokens, metadata=str(value))
+    return _train_tomotopy(lda, vocabulary, k, options)
+
+
+def _fit_gdmr(X, texts, vocabulary, k, seed, options, covariates=None):
+    import tomotopy as tp
+
+    if covariates is None:
+        raise ValueError("the gdmr engine needs options={'numeric': <column>} and a units table holding it")
+    values = np.asarray(covariates, dtype=float)
+    # The covariate's range comes from the documents (passing metadata_range crashes tomotopy 0.14).
+    lda = tp.GDMRModel(k=k, seed=seed, degrees=[int(options["degree"])], alpha=options["alpha"], eta=options["eta"],
+                       sigma=options["sigma"])
+    for tokens, value in zip(texts, values):
+        lda.add_doc(tokens, numeric_metadata=[float(value)])
+    return _train_tomotopy(lda, vocabulary, k, options)
+
+
+def _infer_needs_covariates(native, X, texts, seed, options):
+    raise NotImplementedError("dmr and gdmr models infer new units only with their covariate; "
+                              "refit with the new units instead")
+
+
 # --------------------------------------------------------------------------
 # scikit-learn: batch variational LDA
 # --------------------------------------------------------------------------
 
 
-def _fit_sklearn_lda(X, texts, vocabulary, k, seed, options):
+def _fit_sklearn_lda(X, texts, vocabulary, k, seed, options, covariates=None):
     lda = LatentDirichletAllocation(
         n_components=k,
         learning_method="batch",
@@ -152,7 +216,7 @@ def _loglik_sklearn_lda(lda, X, texts, seed, options):
 # --------------------------------------------------------------------------
 
 
-def _fit_nmf(X, texts, vocabulary, k, seed, options):
+def _fit_nmf(X, texts, vocabulary, k, seed, options, covariates=None):
     tfidf = TfidfTransformer().fit(X)
     nmf = NMF(
         n_components=k,
@@ -179,7 +243,13 @@ def _infer_nmf(native, X, texts, seed, options):
 
 
 def _loglik_nmf(native, X, texts, seed, options):
-    return float("nan")  # NMF has no likelihood
+    # NMF has no likelihood; its held-out fit is how much of the held-out TF-IDF the
+    # topics reconstruct: minus the relative error, so that higher is better here too.
+    tfidf, nmf = native
+    V = tfidf.transform(X)
+    W = nmf.transform(V)
+    residual = V - W @ nmf.components_
+    return float(-np.linalg.norm(residual) / max(np.sqrt(V.multiply(V).sum()), 1e-12))
 
 
 ENGINES: dict[str, _Engine] = {
@@ -194,6 +264,24 @@ ENGINES: dict[str, _Engine] = {
         _fit_tomotopy,
         _infer_tomotopy,
         _loglik_tomotopy,
+    ),
+    "guided": _Engine(
+        {"iterations": 500, "infer_iterations": 100, "alpha": 0.1, "eta": 0.01, "seeds": {}, "seed_prior": 1.0},
+        _fit_guided,
+        _infer_tomotopy,
+        _loglik_tomotopy,
+    ),
+    "dmr": _Engine(
+        {"iterations": 500, "alpha": 0.1, "eta": 0.01, "sigma": 1.0, "metadata": None},
+        _fit_dmr,
+        _infer_needs_covariates,
+        _infer_needs_covariates,
+    ),
+    "gdmr": _Engine(
+        {"iterations": 500, "alpha": 0.1, "eta": 0.01, "sigma": 1.0, "numeric": None, "degree": 3},
+        _fit_gdmr,
+        _infer_needs_covariates,
+        _infer_needs_covariates,
     ),
     "sklearn-lda": _Engine(
         {"max_iter": 50, "doc_topic_prior": None, "topic_word_prior": None},

@@ -152,7 +152,7 @@ class TopicModel(BaseEstimator):
     """
 
     def __init__(self, engine: str = DEFAULT_ENGINE, k: int = 10, *, seed: int, min_df: int | float = DEFAULTS.min_df,
-                 max_df: int | float = 1.0, options: dict[str, Any] | None = None):
+                 max_df: int | float = DEFAULTS.max_df, options: dict[str, Any] | None = None):
         self.engine = engine
         self.k = k
         self.seed = seed
@@ -200,9 +200,10 @@ class TopicModel(BaseEstimator):
         vocabulary = vectoriser.get_feature_names_out().tolist()
         lengths = np.asarray(X.sum(axis=1)).ravel()
         empty = lengths == 0
+        covariates = self._read_covariates(docs_tokens, options, empty)
         topic_term, doc_topic, native = ENGINES[self.engine].fit(
             X[~empty], keep_known([t for t, e in zip(texts, empty) if not e], vocabulary),
-            vocabulary, int(self.k), int(self.seed), options,
+            vocabulary, int(self.k), int(self.seed), options, covariates,
         )
         self.options_ = options
         self.vocabulary_ = vocabulary
@@ -214,6 +215,16 @@ class TopicModel(BaseEstimator):
         self.doc_lengths_ = lengths.astype(np.int64)
         self.engine_model_ = native
         return self
+
+    @staticmethod
+    def _read_covariates(docs_tokens, options: dict, empty: np.ndarray):
+        """The dmr/gdmr covariate of every non-empty unit, from the units table."""
+        column = options.get("metadata") or options.get("numeric")
+        if not column:
+            return None
+        if not isinstance(docs_tokens, pd.DataFrame) or column not in docs_tokens.columns:
+            raise ValueError(f"the covariate column {column!r} must be a column of the units table passed to fit")
+        return docs_tokens[column].to_numpy()[~empty]
 
     def _prepare_new(self, docs_tokens):
         check_fitted(self)
@@ -254,7 +265,8 @@ class TopicModel(BaseEstimator):
         """Held-out log-likelihood per token (natural log); higher is better.
 
         tomotopy: Gibbs-inferred log-likelihood; gensim and sklearn-lda: the
-        variational bound; nmf: ``nan``.  Values are comparable across K and
+        variational bound; nmf: minus the relative reconstruction error of the units'
+        TF-IDF (in [-1, 0]; NMF has no likelihood).  Values are comparable across K and
         seeds within one engine, not across engines.
 
         Example
@@ -263,8 +275,8 @@ class TopicModel(BaseEstimator):
         >>> lda = TopicModel("sklearn-lda", k=2, seed=0).fit(units)
         >>> bool(np.exp(-lda.score([["인공지능", "데이터"]])) > 1)  # perplexity
         True
-        >>> TopicModel("nmf", k=2, seed=0).fit(units).score(units)
-        nan
+        >>> -1 <= TopicModel("nmf", k=2, seed=0).fit(units).score(units) <= 0
+        True
         """
         X, texts, empty = self._prepare_new(docs_tokens)
         if not (~empty).any():

@@ -26,6 +26,9 @@ __all__ = ["SAVE_FORMAT", "collect_topic_versions", "load_model", "save_model"]
 SAVE_FORMAT = "analysis.topics/2"
 _FORMAT_1 = "analysis.topics/1"
 _PACKAGES = ("gensim", "tomotopy", "scikit-learn", "numpy", "scipy", "pandas")
+# Engines whose native model tomotopy saves in its own format (so it can infer after loading).
+# (dmr and gdmr infer only with covariates, and saving a GDMR model crashes tomotopy 0.14.)
+_TOMOTOPY_CLASSES = {"tomotopy": "LDAModel", "guided": "LDAModel"}
 
 
 def collect_topic_versions() -> dict[str, str]:
@@ -69,7 +72,7 @@ def save_model(model: TopicModel, path: str | os.PathLike) -> Path:
     arrays = {"topic_term": model.topic_term_, "doc_topic": model.doc_topic_, "empty": model.empty_,
               "term_freq": model.term_freq_, "doc_lengths": model.doc_lengths_}
     write_atomic(folder / "arrays.npz", lambda tmp: _savez(tmp, arrays))
-    if model.engine == "tomotopy" and model.engine_model_ is not None:
+    if model.engine in _TOMOTOPY_CLASSES and model.engine_model_ is not None:
         # Topics only (full=False) are enough to infer new units.
         write_atomic(folder / "tomotopy.bin", lambda tmp: model.engine_model_.save(tmp, full=False))
     settings = {
@@ -127,8 +130,8 @@ def load_model(path: str | os.PathLike) -> TopicModel:
     model.options_ = settings["options"]
     model.engine_model_ = None
     native = folder / "tomotopy.bin"
-    if model.engine == "tomotopy" and native.exists():
+    if model.engine in _TOMOTOPY_CLASSES and native.exists():
         import tomotopy as tp
 
-        model.engine_model_ = tp.LDAModel.load(str(native))
+        model.engine_model_ = getattr(tp, _TOMOTOPY_CLASSES[model.engine]).load(str(native))
     return model

@@ -17,7 +17,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from analysis.topics.model import as_token_lists, check_fitted, top_indices, top_terms
 
-__all__ = ["score_coherence", "score_exclusivity", "score_frex", "score_lift", "score_stability"]
+__all__ = ["score_coherence", "score_exclusivity", "score_frex", "score_lift", "score_npmi_documents", "score_stability"]
 
 
 def score_coherence(
@@ -54,6 +54,46 @@ def score_coherence(
         )
         table[measure] = scorer.get_coherence_per_topic()
     return table
+
+
+def score_npmi_documents(topic_terms: list[list[str]], texts: list[list[str]] | pd.DataFrame,
+                         topn: int = 10) -> np.ndarray:
+    """Document-level NPMI of each topic's top terms: the mean over term pairs of
+    log(p(a, b) / p(a) p(b)) / -log p(a, b), where p is the share of documents (units)
+    containing the terms; a pair never seen together scores -1. One number per topic.
+
+    The same measure for every engine and every vocabulary setting, so defaults can be
+    compared (gensim's ``c_npmi`` uses sliding windows and needs every term in the texts).
+
+    Example
+    -------
+    >>> texts = [["인공지능", "데이터"], ["인공지능", "데이터"], ["일본", "추월"], ["일본", "데이터"]]
+    >>> score_npmi_documents([["인공지능", "데이터"], ["일본", "추월"]], texts).round(3).tolist()
+    [0.415, 0.5]
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    docs = as_token_lists(texts)
+    vectorizer = CountVectorizer(analyzer=lambda tokens: tokens, binary=True).fit(docs)
+    presence = vectorizer.transform(docs).tocsc().astype(np.float64)
+    index = vectorizer.vocabulary_
+    n = presence.shape[0]
+    scores = []
+    for terms in topic_terms:
+        cols = [index[t] for t in list(terms)[:topn] if t in index]
+        if len(cols) < 2:
+            scores.append(np.nan)
+            continue
+        sub = presence[:, cols]
+        joint = (sub.T @ sub).toarray() / n
+        single = np.diag(joint).copy()
+        a, b = np.triu_indices(len(cols), k=1)
+        p_ab = joint[a, b]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            npmi = np.where(p_ab > 0, np.log(p_ab / (single[a] * single[b])) / -np.log(p_ab), -1.0)
+        npmi = np.where(p_ab >= 1, 1.0, npmi)  # terms in every document: perfectly associated
+        scores.append(float(np.mean(npmi)))
+    return np.array(scores)
 
 
 def score_frex(topic_term: np.ndarray, w: float = 0.5) -> np.ndarray:

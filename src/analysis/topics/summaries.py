@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.settings import ID_COLUMNS
-from analysis.topics.model import as_token_lists, check_fitted, keep_known, top_indices
+from analysis.topics.model import TopicModel, as_token_lists, check_fitted, keep_known, top_indices, top_terms
 from analysis.topics.quality import score_frex, score_lift
 
-__all__ = ["TOPIC_COLUMN", "estimate_prevalence", "find_thoughts", "label_topics", "tabulate_doc_topics"]
+__all__ = ["TOPIC_COLUMN", "estimate_prevalence", "find_thoughts", "label_topics", "summarise_seeds", "tabulate_doc_topics"]
 
 # Share columns: topic_1 .. topic_K.
 TOPIC_COLUMN = re.compile(r"topic_(\d+)")
@@ -231,3 +231,27 @@ def estimate_prevalence(
         frame["interval"] = f"bootstrap over {unit}, percentile ({ci:.0%})"
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def summarise_seeds(model, n: int = 10) -> pd.DataFrame:
+    """For a guided model: each seeded topic, its seed words and which of them ended in
+    its top ``n`` terms. Columns: topic (1-based), seed_name, seeds, seeds_in_top, top_terms.
+
+    Example
+    -------
+    >>> units = [["인공지능", "데이터", "산업"], ["일본", "추월", "경쟁"]] * 20
+    >>> model = TopicModel("guided", k=2, seed=1, options={"seeds": {"tech": ["인공지능"]}, "iterations": 50}).fit(units)
+    >>> summarise_seeds(model, n=3)[["topic", "seed_name", "seeds_in_top"]].values.tolist()
+    [[1, 'tech', '인공지능']]
+    """
+    check_fitted(model)
+    seeds = (model.options_ or {}).get("seeds") or {}
+    if not seeds:
+        raise ValueError("the model has no seeded topics (engine 'guided' with options={'seeds': {...}})")
+    terms = top_terms(model, n)
+    rows = []
+    for topic, (name, words) in enumerate(seeds.items()):
+        top = terms[topic]
+        rows.append({"topic": topic + 1, "seed_name": name, "seeds": " · ".join(words),
+                     "seeds_in_top": " · ".join(w for w in words if w in top), "top_terms": " · ".join(top)})
+    return pd.DataFrame(rows)

@@ -18,9 +18,9 @@ from tqdm.auto import tqdm
 from analysis.settings import DEFAULTS
 from analysis.topics.engines import DEFAULT_ENGINE
 from analysis.topics.model import TopicModel, as_token_lists, top_terms
-from analysis.topics.quality import score_coherence, score_exclusivity, score_stability
+from analysis.topics.quality import score_coherence, score_exclusivity, score_npmi_documents, score_stability
 
-__all__ = ["summarise_sweep", "sweep_k"]
+__all__ = ["choose_k", "summarise_sweep", "sweep_k"]
 
 
 def sweep_k(
@@ -30,7 +30,7 @@ def sweep_k(
     *,
     engine: str = DEFAULT_ENGINE,
     min_df: int | float = DEFAULTS.min_df,
-    max_df: int | float = 1.0,
+    max_df: int | float = DEFAULTS.max_df,
     options: dict[str, Any] | None = None,
     holdout: float = 0.1,
     holdout_seed: int | None = None,
@@ -47,10 +47,13 @@ def sweep_k(
     units (drawn with its seed), so stability measures how far topics
     survive a change of data as well as of seed (Greene et al. 2014); without
     it a method with a deterministic start, such as NMF, would look perfectly
-    stable.  Columns: ``k, seed, npmi, c_v`` (mean coherence of top ``topn``
-    terms on the training units), ``exclusivity`` (mean of
-    ``score_exclusivity``), ``heldout_ll`` (``TopicModel.score`` on held-out
-    units), ``perplexity`` (``exp(-heldout_ll)``; ``nan`` for nmf),
+    stable.  Columns: ``k, seed, npmi_doc`` (document-level NPMI of the top
+    ``topn`` terms, :func:`score_npmi_documents`, the same for every engine),
+    ``npmi, c_v`` (gensim's window-based coherence on the training units),
+    ``exclusivity`` (mean of ``score_exclusivity``), ``heldout_ll``
+    (``TopicModel.score`` on held-out units: log-likelihood per token for the LDA
+    engines, minus the relative reconstruction error for nmf; higher is better),
+    ``perplexity`` (``exp(-heldout_ll)``; ``nan`` for nmf),
     ``stability`` (mean ``score_stability`` against the other seeds at the
     same k; ``nan`` with one seed), ``n_train`` (training units), ``n_fit``
     (the subsample each run fits), ``n_heldout``.  ``summarise_sweep`` gives
@@ -81,17 +84,19 @@ def sweep_k(
                 picked = np.random.default_rng(seed).permutation(len(train))[: max(1, int(round(subsample * len(train))))]
                 model = TopicModel(engine, k, seed=seed, min_df=min_df, max_df=max_df, options=options)
                 model.fit([train[i] for i in sorted(picked)])
-                coherence = score_coherence(top_terms(model, topn), train, topn=topn)
+                terms = top_terms(model, topn)
+                coherence = score_coherence(terms, train, topn=topn)
                 heldout_ll = model.score(heldout) if heldout else float("nan")
                 rows.append(
                     {
                         "k": k,
                         "seed": seed,
+                        "npmi_doc": float(np.nanmean(score_npmi_documents(terms, train, topn=topn))),
                         "npmi": coherence["c_npmi"].mean(),
                         "c_v": coherence["c_v"].mean(),
                         "exclusivity": score_exclusivity(model.topic_term_, topn=topn).mean(),
                         "heldout_ll": heldout_ll,
-                        "perplexity": float(np.exp(-heldout_ll)),
+                        "perplexity": float(np.exp(-heldout_ll)) if engine != "nmf" else float("nan"),
                         "n_train": len(train),
                         "n_fit": len(picked),
                         "n_heldout": len(heldout),
@@ -107,27 +112,57 @@ def sweep_k(
                 others = np.delete(pairwise[i], i)
                 rows[-len(models) + i]["stability"] = float(others.mean()) if others.size else float("nan")
     return pd.DataFrame(rows)[
-        ["k", "seed", "npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability", "n_train", "n_fit",
-         "n_heldout"]
+        ["k", "seed", "npmi_doc", "npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability", "n_train",
+         "n_fit", "n_heldout"]
     ]
 
 
 def summarise_sweep(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per k from ``sweep_k`` runs: metric means over seeds.
+    """One row per k from ``sweep_k`` runs: each metric's mean over seeds and, as
+    ``<metric>_sd``, its standard deviation (the spread across seeds and subsamples).
 
     Because stability is symmetric, the mean of the per-run ``stability``
     column is the mean pairwise stability across seeds at that k.
 
     Example
     -------
-    >>> runs = pd.DataFrame({"k": [2, 2, 3], "seed": [1, 2, 1], "npmi": [0.1, 0.3, 0.2], "c_v": 0.5,
-    ...                      "exclusivity": 9.0, "heldout_ll": -3.0, "perplexity": 20.0, "stability": [0.8, 0.8, 1.0]})
-    >>> summarise_sweep(runs)
-       k  n_seeds  npmi  c_v  exclusivity  heldout_ll  perplexity  stability
-    0  2        2   0.2  0.5          9.0        -3.0        20.0        0.8
-    1  3        1   0.2  0.5          9.0        -3.0        20.0        1.0
+    >>> runs = pd.DataFrame({"k": [2, 2, 3], "seed": [1, 2, 1], "npmi_doc": [0.1, 0.3, 0.2], "npmi": 0.1,
+    ...                      "c_v": 0.5, "exclusivity": 9.0, "heldout_ll": -3.0, "perplexity": 20.0,
+    ...                      "stability": [0.8, 0.8, 1.0]})
+    >>> summarise_sweep(runs)[["k", "n_seeds", "npmi_doc", "npmi_doc_sd", "stability"]].round(3)
+       k  n_seeds  npmi_doc  npmi_doc_sd  stability
+    0  2        2       0.2        0.141        0.8
+    1  3        1       0.2          NaN        1.0
     """
-    metrics = ["npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability"]
-    summary = runs.groupby("k", sort=True)[metrics].mean().reset_index()
+    metrics = [m for m in ("npmi_doc", "npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability")
+               if m in runs]
+    grouped = runs.groupby("k", sort=True)[metrics]
+    summary = grouped.mean().join(grouped.std().add_suffix("_sd")).reset_index()
     summary.insert(1, "n_seeds", runs.groupby("k", sort=True)["seed"].nunique().to_numpy())
     return summary
+
+
+def choose_k(summary: pd.DataFrame, metric: str = "npmi_doc", min_stability: float = 0.5) -> tuple[int, str]:
+    """The K a sweep recommends, and the sentence that says by which rule.
+
+    The rule: the highest mean ``metric`` among the K whose mean stability across seeds
+    is at least ``min_stability`` (ties to the smaller K); when no K is that stable, the
+    highest ``metric`` overall, and the sentence says that no K met the threshold.
+
+    Example
+    -------
+    >>> summary = pd.DataFrame({"k": [5, 10, 15], "npmi_doc": [0.10, 0.14, 0.16], "stability": [0.7, 0.6, 0.4]})
+    >>> choose_k(summary)
+    (10, 'K = 10: the highest npmi_doc (0.140) among the K with stability >= 0.5 (5, 10)')
+    """
+    ranked = summary.sort_values([metric, "k"], ascending=[False, True])
+    stable = ranked[ranked["stability"] >= min_stability]
+    if len(stable):
+        k = int(stable["k"].iloc[0])
+        listed = ", ".join(str(int(x)) for x in sorted(stable["k"]))
+        return k, (f"K = {k}: the highest {metric} ({stable[metric].iloc[0]:.3f}) among the K with stability "
+                   f">= {min_stability:g} ({listed})")
+    k = int(ranked["k"].iloc[0])
+    return k, (f"K = {k}: no K reached stability {min_stability:g} (the highest was "
+               f"{summary['stability'].max():.2f}), so this is the highest {metric} ({ranked[metric].iloc[0]:.3f}) "
+               "overall; read its topics with care")
