@@ -104,10 +104,12 @@ def plot_topic_terms(terms: pd.DataFrame, n: int = 8, ncols: int = 3, labels: di
 
 
 def plot_metric_panels(table: pd.DataFrame, x: str, metrics: list[str], err: dict | None = None,
-                       titles: dict | None = None):
+                       titles: dict | None = None, mark=None, note: str = ""):
     """One small line panel per metric against ``x`` (e.g. a K sweep), with optional error bars.
 
-    ``err`` maps a metric to the column holding its standard deviation.
+    ``err`` maps a metric to the column holding its standard deviation (the spread
+    across seeds); ``mark`` draws a dashed line at that ``x`` (the chosen K) and
+    ``note`` is printed under the figure (the rule that chose it).
 
     Example
     -------
@@ -124,6 +126,37 @@ def plot_metric_panels(table: pd.DataFrame, x: str, metrics: list[str], err: dic
         ax.set_xlabel(x)
         ax.set_xticks(sorted(data[x].unique()))
         ax.grid(alpha=0.3)
+        if mark is not None:
+            ax.axvline(mark, color="C3", ls="--", lw=1)
+    fig.tight_layout()
+    if note:
+        fig.text(0.01, -0.02, note, fontsize=7, color="0.35", ha="left", va="top")
+    return fig, data
+
+
+def plot_k_frontier(runs: pd.DataFrame, coherence: str = "npmi_doc", exclusivity: str = "exclusivity", mark=None,
+                    title: str = "일관성과 배타성 (K별, 시드별)"):
+    """Coherence against exclusivity for every run of a K sweep (stm's searchK frontier):
+    one colour per K, each seed a point, the K means joined; ``mark`` rings the chosen K.
+
+    Example
+    -------
+    >>> fig, data = plot_k_frontier(runs, mark=10)  # doctest: +SKIP
+    """
+    data = runs[["k", "seed", coherence, exclusivity]].sort_values(["k", "seed"]).reset_index(drop=True)
+    means = data.groupby("k")[[coherence, exclusivity]].mean()
+    fig, ax = plt.subplots(figsize=(5.2, 3.8))
+    for i, (k, rows) in enumerate(data.groupby("k")):
+        ax.scatter(rows[exclusivity], rows[coherence], s=18, color=f"C{i % 10}", alpha=0.6, label=f"K={k}")
+    ax.plot(means[exclusivity], means[coherence], color="0.4", lw=1)
+    for k, row in means.iterrows():
+        ax.annotate(str(k), (row[exclusivity], row[coherence]), xytext=(4, 3), textcoords="offset points", fontsize=8)
+    if mark is not None and mark in means.index:
+        ax.scatter([means.at[mark, exclusivity]], [means.at[mark, coherence]], s=160, facecolors="none",
+                   edgecolors="C3", lw=1.5, label=f"선택 K={mark}")
+    ax.set(xlabel="배타성 (FREX 합, 상위 10개 단어)", ylabel="문서 수준 NPMI (상위 10개 단어)", title=title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     return fig, data
 

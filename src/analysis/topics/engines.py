@@ -145,11 +145,14 @@ def _fit_guided(X, texts, vocabulary, k, seed, options, covariates=None):
         raise ValueError(f"guided topics need between 1 and k={k} seed lists, got {len(seeds)}")
     lda = tp.LDAModel(k=k, seed=seed, alpha=options["alpha"], eta=options["eta"])
     known = set(vocabulary)
-    # Topic i (0-based) is the i-th seed list: its words start with a strong prior there.
+    # Topic i (0-based) is the i-th seed list: its words get a strong prior there and
+    # almost none in the other topics, so the seeded topic is built around them.
     for topic, words in enumerate(seeds.values()):
+        prior = [options["seed_elsewhere"]] * k
+        prior[topic] = options["seed_prior"]
         for word in words:
             if word in known:
-                lda.set_word_prior(word, {topic: options["seed_prior"]})
+                lda.set_word_prior(word, prior)
     for tokens in texts:
         lda.add_doc(tokens)
     return _train_tomotopy(lda, vocabulary, k, options)
@@ -266,7 +269,8 @@ ENGINES: dict[str, _Engine] = {
         _loglik_tomotopy,
     ),
     "guided": _Engine(
-        {"iterations": 500, "infer_iterations": 100, "alpha": 0.1, "eta": 0.01, "seeds": {}, "seed_prior": 1.0},
+        {"iterations": 500, "infer_iterations": 100, "alpha": 0.1, "eta": 0.01, "seeds": {}, "seed_prior": 1.0,
+         "seed_elsewhere": 1e-4},
         _fit_guided,
         _infer_tomotopy,
         _loglik_tomotopy,
