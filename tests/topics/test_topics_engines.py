@@ -90,6 +90,14 @@ def test_covariate_engines_put_metadata_inside_the_model():
     assert (shares.max(axis=1) > 0.6).all()
     gdmr = T.TopicModel("gdmr", 3, seed=1, options={"numeric": "year", "iterations": 100}).fit(units)
     assert gdmr.doc_topic_.shape == (len(units), 3) and np.allclose(gdmr.doc_topic_.sum(axis=1), 1)
+    # The in-model estimates flow into the effect estimates like any other shares.
+    from analysis.effects import estimate_effects
+
+    shares = T.tabulate_doc_topics(dmr, units.assign(doc_id=range(len(units))), covariates=["speaker"])
+    top = int(np.argmax(dmr.doc_topic_[units["speaker"].to_numpy() == "a"].mean(axis=0))) + 1
+    fit = estimate_effects(shares, f"topic_{top}", "C(speaker)", seed=1)
+    contrast = fit.contrast({"speaker": "a"}, {"speaker": "b"}).iloc[0]
+    assert contrast.low > 0.3
     with pytest.raises(ValueError, match="must be a column"):
         T.TopicModel("dmr", 3, seed=1, options={"metadata": "city"}).fit(units)
     with pytest.raises(NotImplementedError, match="covariate"):
