@@ -75,3 +75,27 @@ def test_a_misspelt_parameter_is_an_error_not_ignored(tmp_path):
     with pytest.raises(ValueError, match="SEDD"):
         run_notebooks(tmp_path, corpus=RAW, parameters={"SEDD": 3})
     assert not (tmp_path / "notebooks").exists()
+
+
+def test_every_parameter_is_listed_with_its_meaning():
+    from analysis.reproduce import list_parameters
+
+    table = list_parameters()
+    assert {"CORPUS", "UNIT", "K", "KEYNESS_GROUP", "DETECTOR"} <= set(table.name)
+    assert (table.help.str.len() > 0).all(), table[table.help.str.len() == 0].name.tolist()
+
+
+def test_a_partial_rerun_takes_the_whole_runs_parameters_and_provenance_keeps_every_run(tmp_path):
+    from analysis.reproduce import list_parameters, type_parameters
+
+    out = tmp_path / "out"
+    # K is declared by 03 only: a rerun of 01 accepts it (and does not pass it on).
+    params = type_parameters({"K": "5", "DEDUP_THRESHOLD": "0.9"}, list_parameters())
+    assert params == {"K": 5, "DEDUP_THRESHOLD": 0.9}
+    run_notebooks(out, corpus=RAW, manifest=RAW / "manifest.csv", parameters=params, only=["01"])
+    run_notebooks(out, corpus=RAW, manifest=RAW / "manifest.csv", parameters={"DEDUP_THRESHOLD": 0.85}, only=["01"])
+    runs = json.loads((out / "provenance.json").read_text(encoding="utf-8"))["runs"]
+    assert [r["notebooks"] for r in runs] == [["01-corpus"], ["01-corpus"]]
+    assert [r["parameters"]["DEDUP_THRESHOLD"] for r in runs] == ["0.9", "0.85"]
+    with pytest.raises(ValueError, match="matches no notebook"):
+        run_notebooks(out, corpus=RAW, only=["09"])

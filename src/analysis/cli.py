@@ -239,27 +239,29 @@ def _cmd_frames(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_parameters(items: list[str]) -> dict:
-    """``KEY=VALUE`` pairs; values are read as Python literals when they parse as one."""
-    import ast
-
+def _parse_parameters(items: list[str]) -> dict[str, str]:
+    """``KEY=VALUE`` pairs as text; :func:`analysis.reproduce.type_parameters` types them."""
     params = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.isupper():
             raise InputError(f"parameter {item!r} is not KEY=VALUE with an UPPER_CASE key")
-        try:
-            params[key] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            params[key] = value
+        params[key] = value
     return params
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from analysis.reproduce import run_notebooks
+    from analysis.reproduce import list_parameters, run_notebooks, type_parameters
 
-    executed = run_notebooks(args.out, corpus=args.corpus, manifest=args.manifest,
-                             parameters=_parse_parameters(args.param), only=args.only)
+    declared = list_parameters()
+    if args.list_parameters:
+        for name, rows in declared.groupby("name", sort=False):
+            print(f"{name} = {rows['default'].iloc[0]}  [{', '.join(rows['notebook'])}]"
+                  + (f"  # {rows['help'].iloc[0]}" if rows["help"].iloc[0] else ""))
+        return 0
+    parameters = type_parameters(_parse_parameters(args.param), declared)
+    executed = run_notebooks(args.out, corpus=args.corpus, manifest=args.manifest, parameters=parameters,
+                             only=args.only)
     print(f"executed {len(executed)} notebooks into {Path(args.out) / 'notebooks'}")
     return 0
 
@@ -341,6 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
                      help="notebook parameter, e.g. -p SEED=7 (repeatable)")
     rep.add_argument("--only", action="append", metavar="NN", help="run only notebooks starting with NN")
+    rep.add_argument("--list-parameters", action="store_true",
+                     help="list every notebook parameter, its default, the notebooks that declare it and its meaning")
     rep.set_defaults(func=_cmd_reproduce)
     return parser
 

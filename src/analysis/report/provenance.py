@@ -15,6 +15,7 @@ PosixPath('output/provenance/01-corpus.json')
 
 from __future__ import annotations
 
+import json
 import platform
 import subprocess
 from importlib import resources
@@ -94,9 +95,13 @@ def _hash_tree(path: Path) -> dict[str, str]:
             for p in sorted(path.rglob("*")) if p.is_file()}
 
 
-def write_provenance(out: str | Path, inputs: list[Path], parameters: dict) -> Path:
+def write_provenance(out: str | Path, inputs: list[Path], parameters: dict, notebooks: list[str] | None = None) -> Path:
     """Write ``OUT/provenance.json``: versions, parameters, git commit, and the sha256 of
     every input file, every shipped lexicon and every output.
+
+    ``runs`` keeps every run into ``OUT`` (the notebooks it ran and their parameters),
+    the earlier ones first, so a rerun of some notebooks does not hide how the others
+    were made; ``parameters`` are the latest run's.
 
     Example
     -------
@@ -106,6 +111,16 @@ def write_provenance(out: str | Path, inputs: list[Path], parameters: dict) -> P
     versions = collect_versions(TRACKED_PACKAGES)
     lexicon_dir = resources.files("analysis") / "lexicons"
     lexicons = {p.name: sha256_file(p) for p in sorted(Path(str(lexicon_dir)).glob("*")) if p.is_file()}
+    path = out / "provenance.json"
+    runs = []
+    if path.exists():
+        try:
+            runs = json.loads(path.read_text(encoding="utf-8")).get("runs", [])
+        except (ValueError, AttributeError):  # an unreadable record is replaced, not trusted
+            runs = []
+    this = {"notebooks": list(notebooks or []), "parameters": {k: str(v) for k, v in sorted(parameters.items())}}
+    if not runs or runs[-1] != this:  # an identical rerun is not a new way of making the outputs
+        runs.append(this)
     record = {
         "python": platform.python_version(),
         "packages": versions,
@@ -114,5 +129,6 @@ def write_provenance(out: str | Path, inputs: list[Path], parameters: dict) -> P
         "inputs": {k: v for p in inputs for k, v in _hash_tree(Path(p)).items()},
         "lexicons": lexicons,
         "outputs": {k: v for d in STABLE_DIRS if (out / d).exists() for k, v in _hash_tree(out / d).items()},
+        "runs": runs,
     }
-    return write_json(record, out / "provenance.json")
+    return write_json(record, path)
