@@ -42,3 +42,11 @@ def test_readme_gives_the_commands_and_ci_runs_the_tests():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make reproduce" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_lists_every_notebook_parameter():
+    from analysis.reproduce import list_parameters
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in list_parameters().name.unique() if f"`{name}`" not in readme]
+    assert not missing, missing
