@@ -61,7 +61,7 @@ def test_notebooks_run_on_a_second_corpus_with_parameters_only(tmp_path):
                     str(sample)], check=True)
     out = tmp_path / "out"
     params = {"TEXT_COL": "speech_text", "ID_COL": "division_number", "DATE_COL": "date", "SPEAKER_COL": "president",
-              "TITLE_COL": "title", "UNIT": "document", "K_RANGE": [5, 10], "SEEDS": [1, 2],
+              "TITLE_COL": "title", "UNIT": "document", "K_RANGE": [5, 10], "SEEDS": [1, 2], "SOURCE_TYPE": "speech",
               "KEYNESS_GROUP": "mayor", "KEYNESS_TARGET": "문재인", "KEYNESS_REFERENCE": "박근혜"}
     run_notebooks(out, corpus=sample, parameters=params)
     report = __import__("pandas").read_csv(out / "corpus" / "report.csv")
@@ -69,6 +69,11 @@ def test_notebooks_run_on_a_second_corpus_with_parameters_only(tmp_path):
     for stem in ("01-timeline", "03-topic-terms", "04-frame-heatmap"):
         assert (out / "figures" / f"{stem}.png").stat().st_size > 0
     assert (out / "paper" / "numbers.tex").read_text().count("newcommand") >= 10
+    # A speech is the president's own words: outside quotation marks, voice "own" and his name.
+    sentences = __import__("pandas").read_parquet(out / "text" / "sentences.parquet")
+    own = sentences[sentences.voice == "own"]
+    assert len(own) > 0.8 * len(sentences) and (own.speaker != "").all()
+    assert "narration" not in set(sentences.voice)
 
 
 def test_a_misspelt_parameter_is_an_error_not_ignored(tmp_path):

@@ -60,7 +60,8 @@ __all__ = [
     # effects
     "estimate_effects", "tabulate_frame_counts",
     # report
-    "VOICE_LABELS", "plot_contrasts", "plot_effect_curve", "finish_run", "fit_for_paper", "plot_cleaning_audit", "plot_heatmap", "plot_intervals",
+    "VOICE_LABELS", "finish_run", "fit_for_paper", "plot_cleaning_audit", "plot_contrasts", "plot_effect_curve",
+    "plot_heatmap", "plot_intervals",
     "plot_keyness", "plot_metric_panels", "plot_network", "plot_over_time", "plot_stacked_counts", "plot_timeline",
     "plot_topic_terms", "save_figure", "save_table", "start_run", "use_korean_style", "write_latex_macros",
     "write_table",

@@ -28,7 +28,8 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     columns = Columns(text=args.text_col, id=args.id_col, date=args.date_col, title=args.title_col,
                       speaker=args.speaker_col)
     corpus = load_corpus(args.sources, manifest=args.manifest, columns=columns, clean=args.clean,
-                         dedup=args.dedup, dedup_threshold=args.dedup_threshold, max_mb=args.max_mb)
+                         dedup=args.dedup, dedup_threshold=args.dedup_threshold, max_mb=args.max_mb,
+                         source_type=args.source_type)
     write_corpus(corpus, args.out)
     counts = corpus.report.status.value_counts()
     print(f"{len(corpus.report)} inputs: "
@@ -300,6 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
                              f"(default: {DEDUP_THRESHOLD})")
     corpus.add_argument("--max-mb", type=float, default=MAX_MB, metavar="MB",
                         help=f"exclude a page file or text cell larger than this (default: {MAX_MB:g})")
+    corpus.add_argument("--source-type", metavar="TYPE",
+                        help="kind of source for documents that do not name one: news (the default reading), "
+                             "speech, press_release, interview; in a speech the text outside quotation marks is "
+                             "the speaker's own words")
     corpus.add_argument("--no-text", dest="text", action="store_false",
                         help="skip the text layer (sentences, morphemes, quotes)")
     corpus.add_argument("--cache-dir", default=DEFAULT_CACHE, help=f"text-layer cache (default: {DEFAULT_CACHE})")

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from analysis.errors import InputError
 
-__all__ = ["CONTENT_TAGS", "DEFAULTS", "ID_COLUMNS", "NON_TOKEN_TAGS", "SENTENCE_KEY", "UNITS", "Settings"]
+__all__ = ["CONTENT_TAGS", "DEFAULTS", "ID_COLUMNS", "NON_TOKEN_TAGS", "OWN_VOICE_SOURCES", "SENTENCE_KEY", "UNITS",
+           "Settings", "speaks_for_itself"]
 
 # Ids that every table carries, from the coarsest to the finest.
 ID_COLUMNS = ("doc_id", "para_id", "sent_id")
@@ -34,6 +35,21 @@ CONTENT_TAGS = ("NNG", "NNP", "VV", "VA", "XR", "SL")
 # Punctuation, brackets and other symbols are not words when counting tokens; foreign
 # words (SL), numbers (SN) and hanja (SH) are.
 NON_TOKEN_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "SB")
+# Kinds of source (a document's ``source_type``) whose text outside quotation marks is
+# the speaker's own words; in any other (news articles, the default) it is the reporter's.
+OWN_VOICE_SOURCES = frozenset({"speech", "press_release", "press release", "interview", "statement", "address",
+                               "연설", "연설문", "보도자료", "인터뷰", "담화", "담화문", "성명"})
+
+
+def speaks_for_itself(source_type) -> bool:
+    """Whether a document of this ``source_type`` is in its speaker's own voice.
+
+    Example
+    -------
+    >>> speaks_for_itself("speech"), speaks_for_itself("Press Release"), speaks_for_itself("news")
+    (True, True, False)
+    """
+    return isinstance(source_type, str) and source_type.strip().casefold().replace("-", "_") in OWN_VOICE_SOURCES
 
 
 @dataclass(frozen=True)

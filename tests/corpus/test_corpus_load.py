@@ -202,3 +202,13 @@ def test_corpus_command_prints_duplicates_and_honours_no_dedup(tmp_path, capsys)
     assert main(["corpus", str(path), "--no-dedup", "--out", str(tmp_path / "o2")]) == 0
     out = capsys.readouterr().out
     assert "2 inputs: 2 included, 0 excluded, 0 merged" in out and "not searched (--no-dedup)" in out
+
+
+def test_source_type_fills_only_documents_that_name_none(tmp_path):
+    table = tmp_path / "docs.csv"
+    pd.DataFrame({"doc_id": ["a", "b"], "text": ["국민 여러분, 감사합니다.", "시장은 말했다."],
+                  "source_type": ["", "news"]}).to_csv(table, index=False)
+    docs = load_corpus([table], source_type="speech").documents.set_index("doc_id")
+    assert docs.source_type.to_dict() == {"a": "speech", "b": "news"}
+    untouched = load_corpus([table]).documents.set_index("doc_id")
+    assert untouched.source_type.to_dict() == {"a": "", "b": "news"}

@@ -215,3 +215,23 @@ def test_a_quote_running_over_two_sentences_gives_both_its_voice():
     assert hits.loc["crisis_as_opportunity", ["sent_id", "voice"]].tolist() == [2, "quote"]
     # The reporter's clause after the closing mark is narration, though its sentence is quoted.
     assert hits.loc["self_determination", ["sent_id", "voice", "speaker"]].tolist() == [2, "narration", ""]
+
+
+def test_in_a_speech_the_words_outside_quotes_are_the_speakers_own():
+    documents = pd.DataFrame({
+        "doc_id": ["s", "n"], "title": ["", ""], "speaker": ["문재인", "이용섭"], "source_type": ["speech", "news"],
+        "text": ['우리는 일본을 뛰어넘어야 합니다. 선생님은 "위기를 기회로 삼자"고 하셨습니다.',
+                 '이 시장은 일본을 뛰어넘어야 한다고 강조했다. 그는 "위기를 기회로 삼자"고 말했다.']})
+    t = analyse_documents(documents, progress=False)
+    first = t.sentences.set_index(["doc_id", "sent_id"])
+    assert first.loc[("s", 1), ["voice", "speaker"]].tolist() == ["own", "문재인"]
+    assert first.loc[("n", 1), ["voice", "speaker"]].tolist() == ["narration", ""]
+    hits = match_frames(t.sentences, t.morphemes, quotes=t.quotes).set_index(["doc_id", "frame"])
+    assert hits.loc[("s", "japan_rivalry"), ["voice", "speaker"]].tolist() == ["own", "문재인"]
+    assert hits.loc[("n", "japan_rivalry"), ["voice", "speaker"]].tolist() == ["narration", ""]
+    # A quotation inside a speech is someone else's words.
+    assert hits.loc[("s", "crisis_as_opportunity"), "voice"] == "quote"
+    prev = estimate_frame_prevalence(hits.reset_index(), t.sentences, t.morphemes, by=["doc_id"], seed=1,
+                                     n_boot=50, quotes=t.quotes)
+    assert set(prev.loc[prev.doc_id == "s", "voice"]) == {"own", "quote", "all"}
+    assert set(prev.loc[prev.doc_id == "n", "voice"]) == {"narration", "quote", "all"}

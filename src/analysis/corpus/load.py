@@ -174,7 +174,8 @@ def _merge_duplicates(report: pd.DataFrame, docs: pd.DataFrame, threshold: float
 
 def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = None, *,
                 columns: Columns | None = None, clean: bool | None = None, dedup: bool = True,
-                dedup_threshold: float = DEDUP_THRESHOLD, max_mb: float = MAX_MB) -> Corpus:
+                dedup_threshold: float = DEDUP_THRESHOLD, max_mb: float = MAX_MB,
+                source_type: str | None = None) -> Corpus:
     """Read, decode, clean, deduplicate and account for every input under ``sources``.
 
     ``sources`` are folders of pages (``.txt``/``.html``, recursively), single pages,
@@ -182,7 +183,9 @@ def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = Non
     exports are recognised). ``columns`` maps table columns; ``clean`` forces the page
     cleaner on (True) or off (False) for every input, by default pages are cleaned and
     table rows only tidied; ``dedup`` merges duplicates at ``dedup_threshold`` (Jaccard
-    of character shingles); a page file or text cell over ``max_mb`` is excluded.
+    of character shingles); a page file or text cell over ``max_mb`` is excluded;
+    ``source_type`` (speech, press_release, interview, news, ...) is given to every
+    document whose manifest or table does not name one.
 
     Without a manifest, a page's ``doc_id`` is its file name without extension. With
     one, its row (matched on the file name) gives ``doc_id`` and metadata; pages
@@ -223,6 +226,11 @@ def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = Non
         docs = docs[~docs.doc_id.isin(merged)]
         audits = [a for a in audits if a.doc_id.iloc[0] not in merged]
     audit = pd.concat(audits, ignore_index=True)[AUDIT_COLUMNS] if audits else pd.DataFrame(columns=AUDIT_COLUMNS)
+    if source_type:
+        # The kind of source (speech, press_release, news ...) for documents that do not name one:
+        # in a speech, text outside quotation marks is the speaker's own words.
+        given = docs["source_type"].astype(str).str.strip() if "source_type" in docs else pd.Series("", index=docs.index)
+        docs["source_type"] = given.where(given != "", source_type)
     return Corpus(documents=docs.reset_index(drop=True), audit=audit, report=report)
 
 

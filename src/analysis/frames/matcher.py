@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.frames.lexicon import Condition, FrameSet, Pattern, Rule, Term, ensure_frameset
-from analysis.text import SENTENCE_COLUMNS, analyse_texts, find_quote_of_spans
+from analysis.text import SENTENCE_COLUMNS, analyse_texts, find_own_voice_documents, find_quote_of_spans
 
 __all__ = ["HIT_COLUMNS", "attribute_hits_to_quotes", "check_frame_examples", "find_cue_sentences", "match_frames",
            "resolve_frame_ids"]
@@ -250,7 +250,9 @@ def match_frames(sentences: pd.DataFrame, morphemes: pd.DataFrame, frames: Frame
 
 def attribute_hits_to_quotes(hits: pd.DataFrame, sentences: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     """Voice and speaker per hit: ``quote`` with the quotation's speaker when most of the
-    hit lies inside a quotation, else ``narration`` with speaker ``""``.
+    hit lies inside a quotation, else ``narration`` with speaker ``""`` (a news article's
+    reporter) or, in a document in its speaker's own voice (a speech), ``own`` with that
+    speaker.
 
     The rule and the quotations' offsets come from the text layer
     (:func:`analysis.text.find_quote_of_spans`); the sentence's own voice is kept as
@@ -267,7 +269,12 @@ def attribute_hits_to_quotes(hits: pd.DataFrame, sentences: pd.DataFrame, quotes
     speakers = pd.Series(quotes["speaker"].to_numpy(), index=pd.MultiIndex.from_arrays([quotes["doc_id"], quotes["quote_id"]]))
     speaker = speakers.reindex(pd.MultiIndex.from_arrays([hits["doc_id"], quote_id])).to_numpy()
     in_quote = quote_id > 0
-    return hits.assign(voice=np.where(in_quote, "quote", "narration"), speaker=np.where(in_quote, speaker, ""),
+    # Outside quotations: the reporter's narration, or in a speech the speaker's own words.
+    own = find_own_voice_documents(sentences)
+    own_speaker = hits["doc_id"].map(own)
+    outside = np.where(own_speaker.notna(), "own", "narration")
+    return hits.assign(voice=np.where(in_quote, "quote", outside),
+                       speaker=np.where(in_quote, speaker, own_speaker.fillna("").to_numpy()),
                        sentence_voice=hits["voice"])
 
 

@@ -29,7 +29,7 @@ from scipy import sparse, stats
 from analysis.errors import InputError
 from analysis.frames.matcher import attribute_hits_to_quotes, resolve_frame_ids
 from analysis.settings import NON_TOKEN_TAGS, SENTENCE_KEY as KEY
-from analysis.text import find_quote_of_spans
+from analysis.text import find_own_voice_documents, find_quote_of_spans
 
 __all__ = ["estimate_frame_prevalence"]
 
@@ -159,7 +159,8 @@ def _split_voice_segments(sent: pd.DataFrame, morphemes: pd.DataFrame, sentences
     words = morphemes.loc[~morphemes["tag"].astype(str).str.startswith(NON_TOKEN_TAGS), KEY + ["start", "end"]]
     words = words.reset_index(drop=True)
     in_quote = find_quote_of_spans(words, sentences, quotes).to_numpy() > 0
-    words = words[KEY].assign(_voice=np.where(in_quote, "quote", "narration"))
+    outside = np.where(words["doc_id"].isin(find_own_voice_documents(sentences)), "own", "narration")
+    words = words[KEY].assign(_voice=np.where(in_quote, "quote", outside))
     tokens = words.groupby(KEY + ["_voice"]).size().rename("n_tokens").reset_index()
     # Sentences without any word still count once, in their own voice.
     empty = sent.loc[~sent.set_index(KEY).index.isin(tokens.set_index(KEY).index), KEY + ["_voice"]]

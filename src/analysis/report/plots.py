@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 # Short Korean labels for the voice of a sentence or hit, for axes with little room.
-VOICE_LABELS = {"quote": "인용", "narration": "서술", "all": "전체"}
+VOICE_LABELS = {"quote": "인용", "narration": "서술", "own": "본인 발화", "all": "전체"}
 MAX_LABELLED = 30
 
 

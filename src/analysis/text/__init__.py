@@ -67,7 +67,8 @@ from analysis.text.lexicons import (
     read_synonyms,
     read_userdict,
 )
-from analysis.text.quotes import QUOTE_COLUMNS, QuoteSpan, attribute_quotes, find_quote_of_spans, find_quote_spans
+from analysis.text.quotes import (QUOTE_COLUMNS, QuoteSpan, attribute_quotes, find_own_voice_documents,
+                                  find_quote_of_spans, find_quote_spans, mark_own_voice)
 from analysis.text.tokenizer import Tokenizer, count_workers, load_kiwi
 from analysis.text.units import tokens_by_unit
 
@@ -76,7 +77,7 @@ DEFAULT_POS = DEFAULTS.pos  # kept for old imports; the setting lives in analysi
 __all__ = [
     "DEFAULT_POS", "LEXICON_TAGS", "MORPHEME_COLUMNS", "QUOTE_COLUMNS", "SENTENCE_COLUMNS", "LexiconError",
     "QuoteSpan", "TextTables", "Tokenizer", "UserWord", "analyse_documents", "analyse_texts", "attribute_quotes",
-    "count_workers", "find_quote_of_spans", "find_quote_spans", "hash_inputs", "hash_lexicon", "load_kiwi",
-    "locate_lexicon", "promote_to_userdict", "read_lexicon_version", "read_stopwords", "read_synonyms",
+    "count_workers", "find_own_voice_documents", "find_quote_of_spans", "find_quote_spans", "hash_inputs",
+    "hash_lexicon", "load_kiwi", "locate_lexicon", "mark_own_voice", "promote_to_userdict", "read_lexicon_version", "read_stopwords", "read_synonyms",
     "read_userdict", "tokens_by_unit",
 ]

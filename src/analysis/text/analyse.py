@@ -30,7 +30,7 @@ import pyarrow as pa
 from tqdm.auto import tqdm
 
 from analysis.io import write_atomic
-from analysis.text.quotes import QUOTE_COLUMNS, attribute_quotes
+from analysis.text.quotes import QUOTE_COLUMNS, attribute_quotes, mark_own_voice
 from analysis.text.tokenizer import Tokenizer
 
 __all__ = ["CACHE_VERSION", "MORPHEME_COLUMNS", "SENTENCE_COLUMNS", "TextTables", "analyse_documents",
@@ -62,7 +62,9 @@ def analyse_documents(documents: pd.DataFrame, tokenizer: Tokenizer | None = Non
     """Split, tokenise and attribute quotes for every document (one Kiwi pass, cached).
 
     ``documents`` needs ``doc_id`` and ``text``; ``title``, ``speaker`` and ``office``
-    are used when present (the manifest's speaker is the fallback for unattributed quotes).
+    are used when present (the manifest's speaker is the fallback for unattributed quotes),
+    and ``source_type``: in a speech, press release or interview the text outside
+    quotation marks has voice ``own`` (the speaker's words), elsewhere ``narration``.
 
     Example
     -------
@@ -76,6 +78,7 @@ def analyse_documents(documents: pd.DataFrame, tokenizer: Tokenizer | None = Non
     paragraphs = split_paragraphs(documents)
     sentences, morphemes = load_or_build_tables(paragraphs, tokenizer, cache_dir, progress)
     sentences, quotes = attribute_quotes(paragraphs, sentences, morphemes, collect_speakers(documents))
+    sentences = mark_own_voice(sentences, documents)
     return TextTables(sentences[SENTENCE_COLUMNS], morphemes[MORPHEME_COLUMNS], quotes[QUOTE_COLUMNS])
 
 

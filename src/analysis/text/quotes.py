@@ -54,8 +54,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-__all__ = ["OFFICES", "QUOTE_COLUMNS", "SURNAMES", "QuoteSpan", "attribute_quotes", "find_quote_of_spans",
-           "find_quote_spans"]
+from analysis.settings import speaks_for_itself
+
+__all__ = ["OFFICES", "QUOTE_COLUMNS", "SURNAMES", "QuoteSpan", "attribute_quotes", "find_own_voice_documents",
+           "find_quote_of_spans", "find_quote_spans", "mark_own_voice"]
 
 QUOTE_COLUMNS = ["doc_id", "para_id", "sent_id", "quote_id", "start", "end", "text", "speaker", "verb"]
 
@@ -206,6 +208,42 @@ def attribute_quotes(paragraphs: pd.DataFrame, sentences: pd.DataFrame, morpheme
     who = [quoted.get(i, "") for i in range(len(sentences))]
     return sentences.assign(voice=pd.Series(voice, index=sentences.index, dtype=str),
                             speaker=pd.Series(who, index=sentences.index, dtype=str)), table
+
+
+def mark_own_voice(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """In a speech, press release or interview (a ``source_type`` of
+    :data:`analysis.settings.OWN_VOICE_SOURCES`), text outside quotation marks is the
+    speaker's own words: such sentences get voice ``own`` and the document's ``speaker``.
+    Quotations inside them stay ``quote``, someone else's words. Other documents (news
+    articles) keep ``narration``, the reporter's.
+
+    Example
+    -------
+    >>> s = pd.DataFrame({"doc_id": ["a", "a", "b"], "voice": ["narration", "quote", "narration"],
+    ...                   "speaker": ["", "김", ""]})
+    >>> d = pd.DataFrame({"doc_id": ["a", "b"], "source_type": ["speech", "news"], "speaker": ["문재인", "박"]})
+    >>> mark_own_voice(s, d)[["voice", "speaker"]].values.tolist()
+    [['own', '문재인'], ['quote', '김'], ['narration', '']]
+    """
+    if "source_type" not in documents.columns:
+        return sentences
+    own = documents[documents["source_type"].map(speaks_for_itself)]
+    if own.empty:
+        return sentences
+    speakers = own["speaker"] if "speaker" in own.columns else pd.Series("", index=own.index)
+    speaker_of = dict(zip(own["doc_id"].astype(str), speakers.fillna("").astype(str)))
+    narrated = (sentences["voice"] == "narration") & sentences["doc_id"].isin(speaker_of)
+    out = sentences.copy()
+    out.loc[narrated, "voice"] = "own"
+    out.loc[narrated, "speaker"] = out.loc[narrated, "doc_id"].map(speaker_of)
+    return out
+
+
+def find_own_voice_documents(sentences: pd.DataFrame) -> dict[str, str]:
+    """``{doc_id: speaker}`` of the documents in their speaker's own voice, read from the
+    sentences table (:func:`mark_own_voice` marked them), for spans outside quotations."""
+    own = sentences.loc[sentences["voice"] == "own", ["doc_id", "speaker"]].drop_duplicates("doc_id")
+    return dict(zip(own["doc_id"], own["speaker"]))
 
 
 def find_quote_of_spans(spans: pd.DataFrame, sentences: pd.DataFrame, quotes: pd.DataFrame) -> pd.Series:
