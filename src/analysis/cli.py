@@ -169,7 +169,8 @@ def _cmd_topics(args: argparse.Namespace) -> int:
 
 
 def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str | Path | None = None,
-               text_col: str = "text", id_col: str | None = None, detector: str | Path | None = None) -> pd.DataFrame:
+               text_col: str = "text", id_col: str | None = None, detector: str | Path | None = None,
+               cache_dir: str | Path | None = None) -> pd.DataFrame:
     """Analyse a table of texts and write one row per frame match to ``out_csv``.
 
     ``table`` needs an id column (``doc_id``, else ``id``, or ``id_col``) and
@@ -203,28 +204,30 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
     if table[id_col].duplicated().any():
         raise InputError(f"column {id_col!r} has duplicate ids, e.g. {table[id_col][table[id_col].duplicated()].iloc[0]!r}")
     frames = ensure_frameset(lexicon)
-    # Documents are numbered by position; a title, speaker or office column helps the
-    # text layer attribute quotes (the speaker is the fallback for unattributed ones).
-    documents = pd.DataFrame({"doc_id": np.arange(len(table)).astype(str),
-                              "text": table[text_col].fillna("").astype(str).to_numpy()})
-    for col in ("title", "speaker", "office"):
+    # Documents keep the caller's ids (as text), so the text-layer cache that the corpus and
+    # topics commands fill serves this command too; a title, speaker, office or
+    # source_type column helps the text layer attribute quotes and voices.
+    keys = table[id_col].astype(str).to_numpy()
+    documents = pd.DataFrame({"doc_id": keys, "text": table[text_col].fillna("").astype(str).to_numpy()})
+    for col in ("title", "speaker", "office", "source_type"):
         if col in table and col != text_col:
             documents[col] = table[col].fillna("").astype(str).to_numpy()
-    tables = analyse_documents(documents, progress=False)
+    tables = analyse_documents(documents, tokenizer=DEFAULTS.make_tokenizer(), cache_dir=cache_dir, progress=False)
     hits = detect_frames(tables.sentences, tables.morphemes, frames, quotes=tables.quotes,
                          detector=load_detector(detector))
     sent_text = tables.sentences[["doc_id", "sent_id", "text"]].rename(columns={"text": "sentence"})
     hits = hits[DETECTOR_COLUMNS].merge(sent_text, on=["doc_id", "sent_id"], how="left")
-    # Map the positional doc_id back to the caller's id and columns.
+    # Back to the caller's id and columns, in the table's order.
     carried = table.drop(columns=[text_col]).reset_index(drop=True)
     own = set(DETECTOR_COLUMNS) | {"sentence"}
     # A document-level column named like a hit column (speaker, voice) is kept as doc_<name>.
     carried = carried.rename(columns={c: f"doc_{c}" for c in carried.columns if c in own and c != id_col})
-    carried["_pos"] = np.arange(len(carried)).astype(str)
-    hits = hits.rename(columns={"doc_id": "_pos"}).merge(carried, on="_pos", how="left").drop(columns="_pos")
-    other = [c for c in carried.columns if c not in ("_pos", id_col)]
-    cols = [id_col] + other + ["para_id", "sent_id", "frame", "rule", "sentence", "match", "start", "end", "voice", "speaker",
-                               "score", "decided_by"]
+    carried["_key"], carried["_pos"] = keys, np.arange(len(carried))
+    hits = hits.rename(columns={"doc_id": "_key"}).merge(carried, on="_key", how="left")
+    hits = hits.sort_values(["_pos", "sent_id", "start"], kind="stable").drop(columns=["_key", "_pos"])
+    other = [c for c in carried.columns if c not in ("_key", "_pos", id_col)]
+    cols = [id_col] + other + ["para_id", "sent_id", "frame", "rule", "sentence", "match", "start", "end", "voice",
+                               "speaker", "score", "decided_by"]
     out = hits[cols].reset_index(drop=True)
     write_table(out, out_csv)
     return out
@@ -232,7 +235,8 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
 
 def _cmd_frames(args: argparse.Namespace) -> int:
     documents = _read_input_table(args.input, args.text_col, args.id_col)
-    hits = run_frames(documents, args.out, lexicon=args.lexicon, id_col="doc_id", detector=args.detector)
+    hits = run_frames(documents, args.out, lexicon=args.lexicon, id_col="doc_id", detector=args.detector,
+                      cache_dir=args.cache_dir)
     counts = hits.frame.value_counts().sort_index()
     print(f"{len(hits)} frame matches in {hits.doc_id.nunique()} of {len(documents)} documents"
           + (": " + ", ".join(f"{f} {n}" for f, n in counts.items()) if len(counts) else ""))
@@ -336,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     frames.add_argument("input")
     frames.add_argument("--out", required=True, help="output CSV, one row per frame match")
     frames.add_argument("--lexicon", help="frame lexicon YAML (default: the packaged one)")
+    frames.add_argument("--cache-dir", default=DEFAULT_CACHE, help=f"text-layer cache (default: {DEFAULT_CACHE})")
     frames.add_argument("--detector", help="detector folder (detector.json, classifier/; default: the packaged one, "
                                            "chosen on the development set)")
     _add_input_columns(frames)

@@ -271,10 +271,11 @@ def attribute_hits_to_quotes(hits: pd.DataFrame, sentences: pd.DataFrame, quotes
     in_quote = quote_id > 0
     # Outside quotations: the reporter's narration, or in a speech the speaker's own words.
     own = find_own_voice_documents(sentences)
-    own_speaker = hits["doc_id"].map(own)
-    outside = np.where(own_speaker.notna(), "own", "narration")
+    in_own = hits["doc_id"].isin(own).to_numpy()
+    own_speaker = np.array([own.get(d, "") for d in hits["doc_id"]], dtype=object)
+    outside = np.where(in_own, "own", "narration")
     return hits.assign(voice=np.where(in_quote, "quote", outside),
-                       speaker=np.where(in_quote, speaker, own_speaker.fillna("").to_numpy()),
+                       speaker=np.where(in_quote, speaker, own_speaker),
                        sentence_voice=hits["voice"])
 
 
