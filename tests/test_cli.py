@@ -96,3 +96,15 @@ def test_a_bug_keeps_its_traceback(tmp_path, monkeypatch):
     monkeypatch.setattr(analysis.cli, "load_corpus", broken)
     with pytest.raises(KeyError, match="a bug"):
         main(["corpus", str(tmp_path), "--out", str(tmp_path / "out")])
+
+
+def test_topics_then_frames_analyse_the_text_once(table, tmp_path, monkeypatch):
+    from analysis.text import analyse
+
+    calls = []
+    original = analyse.run_kiwi
+    monkeypatch.setattr(analyse, "run_kiwi", lambda kiwi, texts: calls.append(len(texts)) or original(kiwi, texts))
+    cache = str(tmp_path / "cache")
+    assert main(["topics", str(table), "--k", "3", "--seed", "1", "--out", str(tmp_path / "t"), "--cache-dir", cache]) == 0
+    assert main(["frames", str(table), "--out", str(tmp_path / "h.csv"), "--cache-dir", cache]) == 0
+    assert len(calls) == 1  # frames read the analysis topics wrote to the cache
