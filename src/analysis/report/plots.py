@@ -48,14 +48,26 @@ def plot_timeline(documents: pd.DataFrame, date_col: str = "published", who_col:
     return fig, data
 
 
-def plot_stacked_counts(counts: pd.DataFrame, title: str = "", xlabel: str = "", legend_title: str = ""):
+def plot_stacked_counts(counts: pd.DataFrame, title: str = "", xlabel: str = "", legend_title: str = "",
+                        max_rows: int = 30):
     """Horizontal stacked bars of a wide count table (rows = bars, columns = segments).
+
+    Beyond ``max_rows`` rows the largest ``max_rows - 1`` are drawn and the rest summed
+    into one bar, so the figure stays readable from 5 to 50,000 documents.
 
     Example
     -------
-    >>> fig, data = plot_stacked_counts(pd.DataFrame({"quote": [3], "narration": [5]}, index=["000"]))  # doctest: +SKIP
+    >>> table = pd.DataFrame({"quote": range(100), "narration": 5}, index=[f"d{i}" for i in range(100)])
+    >>> fig, data = plot_stacked_counts(table, max_rows=10)
+    >>> len(data), data.iloc[-1, 0]
+    (10, '나머지 91개')
     """
     data = counts[sorted(counts.columns)]
+    if len(data) > max_rows:
+        largest = data.sum(axis=1).sort_values(ascending=False, kind="stable").index[:max_rows - 1]
+        rest = data.drop(index=largest)
+        data = pd.concat([data.loc[largest], rest.sum().to_frame(f"나머지 {len(rest)}개").T])
+        data.index.name = counts.index.name
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.5))
     data.plot.barh(stacked=True, ax=ax, width=0.7, colormap="tab20" if data.shape[1] > 2 else "Paired")
     ax.invert_yaxis()
