@@ -62,12 +62,13 @@ def test_notebooks_run_on_a_second_corpus_with_parameters_only(tmp_path):
     out = tmp_path / "out"
     params = {"TEXT_COL": "speech_text", "ID_COL": "division_number", "DATE_COL": "date", "SPEAKER_COL": "president",
               "TITLE_COL": "title", "UNIT": "document", "K_RANGE": [5, 10], "SEEDS": [1, 2], "SOURCE_TYPE": "speech",
-              "KEYNESS_GROUP": "mayor", "KEYNESS_TARGET": "문재인", "KEYNESS_REFERENCE": "박근혜"}
+              }  # keyness, prevalence and figure groups come from the data
     run_notebooks(out, corpus=sample, parameters=params)
     report = __import__("pandas").read_csv(out / "corpus" / "report.csv")
     assert len(report) == 300
-    for stem in ("01-timeline", "03-topic-terms", "04-frame-heatmap"):
+    for stem in ("01-timeline", "03-topic-terms", "04-frame-heatmap", "04-keyness"):
         assert (out / "figures" / f"{stem}.png").stat().st_size > 0
+    assert (out / "tables" / "04-frame-prevalence-by-speaker.csv").exists()
     assert (out / "paper" / "numbers.tex").read_text().count("newcommand") >= 10
     # A speech is the president's own words: outside quotation marks, voice "own" and his name.
     sentences = __import__("pandas").read_parquet(out / "text" / "sentences.parquet")

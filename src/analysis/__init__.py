@@ -25,6 +25,7 @@ from analysis.errors import InputError  # noqa: E402
 from analysis.frames import (FrameSet, check_frame_examples, detect_frames, draw_validation_sample,  # noqa: E402
                              estimate_frame_prevalence, load_detector, load_frames, match_frames, read_coding_sheet,
                              score_validation, write_coding_sheet)
+from analysis.groups import GROUP_COLUMNS, GROUP_NAMES, choose_comparison, find_group_columns  # noqa: E402
 from analysis.io import write_table  # noqa: E402
 from analysis.report import (VOICE_LABELS, finish_run, fit_for_paper, plot_cleaning_audit,  # noqa: E402
                              plot_contrasts, plot_effect_curve,
@@ -59,6 +60,8 @@ __all__ = [
     "match_frames", "read_coding_sheet", "score_validation", "write_coding_sheet",
     # effects
     "estimate_effects", "tabulate_frame_counts",
+    # groups a corpus can compare
+    "GROUP_COLUMNS", "GROUP_NAMES", "choose_comparison", "find_group_columns",
     # report
     "VOICE_LABELS", "finish_run", "fit_for_paper", "plot_cleaning_audit", "plot_contrasts", "plot_effect_curve",
     "plot_heatmap", "plot_intervals",
