@@ -105,3 +105,17 @@ def test_a_partial_rerun_takes_the_whole_runs_parameters_and_provenance_keeps_ev
     assert [r["parameters"]["DEDUP_THRESHOLD"] for r in runs] == ["0.9", "0.85"]
     with pytest.raises(ValueError, match="matches no notebook"):
         run_notebooks(out, corpus=RAW, only=["09"])
+
+
+def test_every_notebook_runs_on_pages_without_a_manifest(tmp_path):
+    # No metadata at all: no speakers, cities or dates. Comparisons the data cannot
+    # support are skipped with a reason naming the parameter to set.
+    out = tmp_path / "out"
+    executed = run_notebooks(out, corpus=RAW)
+    assert len(executed) == 5
+    figures = {p.stem for p in (out / "figures").glob("*.png")}
+    assert {"03-topic-terms", "03-k-sweep", "04-network", "04-frame-prevalence-by-voice"} <= figures
+    assert "04-frame-heatmap" not in figures and "03-prevalence-by-year" not in figures
+    text = (out / "notebooks" / "04-rhetoric.ipynb").read_text(encoding="utf-8")
+    assert "no comparison: none of speaker, city, outlet, year" in text and "KEYNESS_GROUP" in text
+    assert (out / "paper" / "numbers.tex").exists()
