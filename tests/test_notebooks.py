@@ -119,3 +119,22 @@ def test_every_notebook_runs_on_pages_without_a_manifest(tmp_path):
     text = (out / "notebooks" / "04-rhetoric.ipynb").read_text(encoding="utf-8")
     assert "no comparison: none of speaker, city, outlet, year" in text and "KEYNESS_GROUP" in text
     assert (out / "paper" / "numbers.tex").exists()
+
+
+def test_every_notebook_runs_on_a_bigkinds_export(tmp_path, seed_corpus):
+    # A BigKinds-style Excel export of the bundled articles: outlets and dates, no speakers.
+    import pandas as pd
+
+    docs = seed_corpus.documents
+    export = pd.DataFrame({"뉴스 식별자": [f"0110{i}.2021030309300000{i}" for i in range(len(docs))],
+                           "일자": docs.published.str.replace("-", ""), "언론사": docs.outlet, "기고자": "",
+                           "제목": docs.title, "본문": docs.text, "URL": "", "분석제외 여부": ""})
+    path = tmp_path / "NewsResult_20190101-20231231.xlsx"
+    export.to_excel(path, index=False)
+    out = tmp_path / "out"
+    run_notebooks(out, corpus=path, manifest=None)
+    report = pd.read_csv(out / "corpus" / "report.csv", dtype=str)
+    assert (report.status == "included").sum() == len(docs)
+    tables = {p.stem for p in (out / "tables").glob("*.csv")}
+    assert {"04-frame-prevalence-by-outlet", "04-frame-prevalence-by-year", "03-prevalence-by-year"} <= tables
+    assert (out / "paper" / "fig-frames-by-outlet.png").exists()
