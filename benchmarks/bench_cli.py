@@ -1,0 +1,63 @@
+"""The frames and topics commands on 1,000 speeches, against a bare Kiwi pass.
+
+One run, one machine: a bare ``Kiwi.tokenize`` over the speeches' texts with every
+core, then, on a fresh text-layer cache, ``python -m analysis topics`` and
+``python -m analysis frames`` one after the other on the same table (each a new
+process, so imports and reading the table count). The goal: the two commands together
+take at most 1.6 times the bare pass, because they share one analysis through the cache.
+
+Usage: ``python benchmarks/bench_cli.py [--n 1000]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import show_table, write_machine  # noqa: E402
+from _speeches import select_speeches  # noqa: E402
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    args = parser.parse_args(argv)
+    write_machine()
+    work = Path(tempfile.mkdtemp(prefix="bench-cli-"))
+    table = work / "speeches.parquet"
+    speeches = select_speeches(args.n)
+    speeches.to_parquet(table, index=False)
+    from kiwipiepy import Kiwi
+
+    workers = os.cpu_count() or 1
+    kiwi = Kiwi(num_workers=workers)
+    t0 = time.perf_counter()
+    for _ in kiwi.tokenize(speeches["speech_text"].fillna("").tolist()):
+        pass
+    bare = time.perf_counter() - t0
+    cache = work / "cache"
+    common = ["--text-col", "speech_text", "--id-col", "division_number", "--cache-dir", str(cache)]
+    runs = {}
+    for name, command in (("topics", ["topics", str(table), "--k", "20", "--seed", "1", "--out", str(work / "t")]),
+                          ("frames", ["frames", str(table), "--out", str(work / "hits.csv")])):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "analysis", *command, *common], check=True, capture_output=True)
+        runs[name] = time.perf_counter() - t0
+    total = runs["topics"] + runs["frames"]
+    rows = [{"speeches": args.n, "characters": int(speeches["speech_text"].str.len().sum()), "workers": workers,
+             "bare_kiwi_s": round(bare, 1), "topics_s": round(runs["topics"], 1), "frames_s": round(runs["frames"], 1),
+             "commands_s": round(total, 1), "ratio": round(total / bare, 2), "goal": 1.6,
+             "met": total / bare <= 1.6, "load": os.getloadavg()[0]}]
+    show_table(pd.DataFrame(rows), "cli", "frames + topics commands against a bare Kiwi pass")
+
+
+if __name__ == "__main__":
+    main()
