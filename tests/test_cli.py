@@ -108,3 +108,28 @@ def test_topics_then_frames_analyse_the_text_once(table, tmp_path, monkeypatch):
     assert main(["topics", str(table), "--k", "3", "--seed", "1", "--out", str(tmp_path / "t"), "--cache-dir", cache]) == 0
     assert main(["frames", str(table), "--out", str(tmp_path / "h.csv"), "--cache-dir", cache]) == 0
     assert len(calls) == 1  # frames read the analysis topics wrote to the cache
+
+
+def test_corpus_then_topics_and_frames_on_its_folder_analyse_once(tmp_path, capsys, monkeypatch):
+    from analysis.text import analyse
+
+    calls = []
+    original = analyse.run_kiwi
+    monkeypatch.setattr(analyse, "run_kiwi", lambda kiwi, texts: calls.append(len(texts)) or original(kiwi, texts))
+    RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+    folder, cache = tmp_path / "corpus", str(tmp_path / "cache")
+    assert main(["corpus", str(RAW), "--manifest", str(RAW / "manifest.csv"), "--out", str(folder),
+                 "--cache-dir", cache]) == 0
+    # A K list: three seeds per K, the sweep written beside the model, the rule printed.
+    assert main(["topics", str(folder), "--k", "3,4", "--seed", "1", "--min-len", "3", "--out", str(tmp_path / "t"),
+                 "--cache-dir", cache]) == 0
+    assert main(["frames", str(folder), "--out", str(tmp_path / "h.csv"), "--cache-dir", cache]) == 0
+    assert len(calls) == 1  # corpus analysed the text; topics and frames read it from the cache
+    out = capsys.readouterr().out
+    assert "K = " in out and ("among the K with stability" in out or "no K reached stability" in out)
+    sweep = pd.read_csv(tmp_path / "t" / "k_sweep.csv")
+    assert sweep.k.tolist() == [3, 4] and (sweep.n_seeds == 3).all()
+    terms = pd.read_csv(tmp_path / "t" / "topic_terms.csv")
+    assert terms.term.str.len().min() >= 3  # --min-len, as the notebooks' MIN_LEN
+    hits = pd.read_csv(tmp_path / "h.csv", dtype={"doc_id": str})
+    assert set(hits.doc_id) <= {"000", "001", "002", "003", "004"} and len(hits) > 0

@@ -45,7 +45,8 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
         from analysis.io import write_tables
         from analysis.text import analyse_documents
 
-        tables = analyse_documents(corpus.documents, cache_dir=args.cache_dir)
+        tables = analyse_documents(corpus.documents, tokenizer=_read_settings(args).make_tokenizer(),
+                                   cache_dir=args.cache_dir)
         write_tables({Path(args.out) / f"{name}.parquet": getattr(tables, name)
                       for name in ("sentences", "morphemes", "quotes")})
         voices = tables.sentences.voice.value_counts()
@@ -55,9 +56,15 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def _read_input_table(path: str, text_col: str | None, id_col: str | None):
-    """A table of texts (parquet, CSV, TSV, JSONL, xlsx) as a documents table, rows tidied, not cleaned."""
+    """A table of texts (parquet, CSV, TSV, JSONL, xlsx) as a documents table, rows tidied, not cleaned;
+    or the folder the ``corpus`` command wrote, whose documents are read as they are."""
+    import pandas as pd
+
     from analysis.corpus import Columns
 
+    written = Path(path) / "documents.parquet"
+    if Path(path).is_dir() and written.exists():
+        return pd.read_parquet(written)
     corpus = load_corpus([path], columns=Columns(text=text_col, id=id_col), clean=False, dedup=False)
     excluded = corpus.report[corpus.report.status.ne("included")]
     if len(excluded):
@@ -150,7 +157,7 @@ def _cmd_topics(args: argparse.Namespace) -> int:
 
     documents = _read_input_table(args.input, args.text_col, args.id_col)
     # The same tokens as the notebooks: one set of defaults (analysis.settings).
-    settings = DEFAULTS.replace(unit=args.unit, min_df=args.min_df)
+    settings = _read_settings(args)
     tokenizer = settings.make_tokenizer()
     unit = settings.resolve_unit(len(documents))
     tables = analyse_documents(documents, tokenizer=tokenizer, cache_dir=args.cache_dir)
@@ -158,20 +165,52 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
     passages = tables.sentences.groupby(keys, sort=False)["text"].agg(" ".join).reset_index()
     units = units.merge(passages, on=keys, how="left")
-    result = run_topics(units, k=args.k, seed=args.seed, out_dir=args.out, engine=args.engine,
-                         min_df=settings.min_df)
+    k = _choose_k(args, units, settings) if len(args.k) > 1 else args.k[0]
+    result = run_topics(units, k=k, seed=args.seed, out_dir=args.out, engine=args.engine, min_df=settings.min_df,
+                        max_df=settings.max_df)
     save_model(result["model"], Path(args.out) / "model")
     write_topic_explorer_html(result["model"], Path(args.out) / "topic_explorer.html")
     info = result["info"]
-    print(f"{len(units)} {unit} units, K={args.k}, engine={args.engine}: "
+    print(f"{len(units)} {unit} units, K={k}, engine={args.engine}: "
           f"document NPMI {info['coherence']['npmi_doc']:.3f}; wrote {', '.join(sorted(p.name for p in result['files'].values()))}, "
           f"model/, topic_explorer.html")
     return 0
 
 
+def _read_settings(args: argparse.Namespace):
+    """The package defaults with the command's own settings applied (None keeps a default)."""
+    return DEFAULTS.replace(**{name: getattr(args, name, None) for name in
+                               ("unit", "min_df", "max_df", "min_len", "stopwords", "userdict", "synonyms")})
+
+
+def _choose_k(args: argparse.Namespace, units, settings) -> int:
+    """Sweep the K list over three seeds, write the sweep beside the model, return the chosen K."""
+    from analysis.io import write_table
+    from analysis.topics import choose_k, summarise_sweep, sweep_k
+
+    seeds = [args.seed, args.seed + 1, args.seed + 2]
+    runs = sweep_k(units, args.k, seeds, engine=args.engine, min_df=settings.min_df, max_df=settings.max_df,
+                   progress=False)
+    summary = summarise_sweep(runs)
+    write_table(runs.round(6), Path(args.out) / "k_sweep_runs.csv")
+    write_table(summary.round(6), Path(args.out) / "k_sweep.csv")
+    k, reason = choose_k(summary)
+    print(reason)
+    return k
+
+
+def _add_text_settings(parser: argparse.ArgumentParser) -> None:
+    """The settings that shape tokens, as in the notebooks' parameters (analysis.settings)."""
+    group = parser.add_argument_group("text settings (default: the package's, analysis.DEFAULTS)")
+    group.add_argument("--userdict", help="user dictionary file (word<TAB>TAG per line)")
+    group.add_argument("--synonyms", help="synonyms file (variant<TAB>canonical[<TAB>TAG])")
+    group.add_argument("--stopwords", help="stopwords file (lemma[<TAB>TAG])")
+    group.add_argument("--min-len", type=int, help=f"shortest lemma kept (default: {DEFAULTS.min_len})")
+
+
 def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str | Path | None = None,
                text_col: str = "text", id_col: str | None = None, detector: str | Path | None = None,
-               cache_dir: str | Path | None = None) -> pd.DataFrame:
+               cache_dir: str | Path | None = None, tokenizer=None) -> pd.DataFrame:
     """Analyse a table of texts and write one row per frame match to ``out_csv``.
 
     ``table`` needs an id column (``doc_id``, else ``id``, or ``id_col``) and
@@ -213,7 +252,8 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
     for col in ("title", "speaker", "office", "source_type"):
         if col in table and col != text_col:
             documents[col] = table[col].fillna("").astype(str).to_numpy()
-    tables = analyse_documents(documents, tokenizer=DEFAULTS.make_tokenizer(), cache_dir=cache_dir, progress=False)
+    tables = analyse_documents(documents, tokenizer=tokenizer or DEFAULTS.make_tokenizer(), cache_dir=cache_dir,
+                               progress=False)
     hits = detect_frames(tables.sentences, tables.morphemes, frames, quotes=tables.quotes,
                          detector=load_detector(detector))
     sent_text = tables.sentences[["doc_id", "sent_id", "text"]].rename(columns={"text": "sentence"})
@@ -237,7 +277,7 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
 def _cmd_frames(args: argparse.Namespace) -> int:
     documents = _read_input_table(args.input, args.text_col, args.id_col)
     hits = run_frames(documents, args.out, lexicon=args.lexicon, id_col="doc_id", detector=args.detector,
-                      cache_dir=args.cache_dir)
+                      cache_dir=args.cache_dir, tokenizer=_read_settings(args).make_tokenizer())
     counts = hits.frame.value_counts().sort_index()
     print(f"{len(hits)} frame matches in {hits.doc_id.nunique()} of {len(documents)} documents"
           + (": " + ", ".join(f"{f} {n}" for f, n in counts.items()) if len(counts) else ""))
@@ -277,6 +317,17 @@ def _add_input_columns(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--id-col", help="column holding the id (default: doc_id, else id)")
 
 
+def _parse_ks(text: str) -> list[int]:
+    """``12`` or ``5,10,15``."""
+    try:
+        ks = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"K must be a whole number or a list such as 5,10,15, not {text!r}") from None
+    if not ks or min(ks) < 1:
+        raise argparse.ArgumentTypeError(f"K must be at least 1: {text!r}")
+    return ks
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``analysis`` command."""
     parser = argparse.ArgumentParser(prog="analysis", description=__doc__.splitlines()[0])
@@ -313,15 +364,18 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("--no-text", dest="text", action="store_false",
                         help="skip the text layer (sentences, morphemes, quotes)")
     corpus.add_argument("--cache-dir", default=DEFAULT_CACHE, help=f"text-layer cache (default: {DEFAULT_CACHE})")
+    _add_text_settings(corpus)
     corpus.set_defaults(func=_cmd_corpus)
 
     from analysis.topics.engines import DEFAULT_ENGINE, ENGINES
 
     topics = sub.add_parser("topics", help="fit a topic model to a table of texts",
-                            description="INPUT is a documents or sentences table (parquet, CSV, TSV, JSONL) "
-                                        "with doc_id or id, and text.")
+                            description="INPUT is a table of texts (parquet, CSV, TSV, JSONL) with doc_id or "
+                                        "id, and text, or the folder the corpus command wrote.")
     topics.add_argument("input")
-    topics.add_argument("--k", type=int, required=True, help="number of topics")
+    topics.add_argument("--k", type=_parse_ks, required=True, metavar="K[,K...]",
+                        help="number of topics, or a list (5,10,15) to sweep with three seeds and choose by the "
+                             "stated rule (the sweep is written beside the model)")
     topics.add_argument("--seed", type=int, required=True, help="random seed (same seed, same topics)")
     topics.add_argument("--out", required=True, help="output folder")
     topics.add_argument("--unit", choices=["auto", *UNITS], default=DEFAULTS.unit,
@@ -331,13 +385,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"topic engine (default: {DEFAULT_ENGINE})")
     topics.add_argument("--min-df", type=int, default=DEFAULTS.min_df,
                         help=f"drop terms in fewer units (default: {DEFAULTS.min_df})")
+    topics.add_argument("--max-df", type=float, default=DEFAULTS.max_df,
+                        help=f"drop terms in more than this share of units (default: {DEFAULTS.max_df})")
     topics.add_argument("--cache-dir", default=DEFAULT_CACHE, help=f"text-layer cache (default: {DEFAULT_CACHE})")
     _add_input_columns(topics)
+    _add_text_settings(topics)
     topics.set_defaults(func=_cmd_topics)
 
     frames = sub.add_parser("frames", help="find frame matches in a table of texts",
-                            description="INPUT is a table (parquet, CSV, TSV, JSONL) with doc_id or id, and text; "
-                                        "other columns are carried through.")
+                            description="INPUT is a table (parquet, CSV, TSV, JSONL) with doc_id or id, and text, "
+                                        "or the folder the corpus command wrote; other columns are carried "
+                                        "through.")
     frames.add_argument("input")
     frames.add_argument("--out", required=True, help="output CSV, one row per frame match")
     frames.add_argument("--lexicon", help="frame lexicon YAML (default: the packaged one)")
@@ -345,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     frames.add_argument("--detector", help="detector folder (detector.json, classifier/; default: the packaged one, "
                                            "chosen on the development set)")
     _add_input_columns(frames)
+    _add_text_settings(frames)
     frames.set_defaults(func=_cmd_frames)
 
     rep = sub.add_parser("reproduce", help="run every notebook in order against a corpus")
