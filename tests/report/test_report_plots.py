@@ -49,3 +49,18 @@ def test_figure_builders_render_hangul_and_return_data(build, tmp_path):
 def test_keyness_plot_shows_both_sides():
     _, data = plots.plot_keyness(KEYNESS, n=1)
     assert list(data.term) == ["대구", "광주"]
+
+
+def test_figures_stay_bounded_with_many_groups():
+    import numpy as np
+    import pandas as pd
+
+    groups = [f"g{i:03d}" for i in range(200)]
+    table = pd.DataFrame({"topic": 1, "speaker": groups, "mean": 0.5, "ci_low": 0.4, "ci_high": 0.6,
+                          "n_documents": np.arange(200)})
+    fig, data = plots.plot_intervals(table, group="speaker", facet="topic", max_groups=30)
+    assert data.speaker.nunique() == 30 and set(data.speaker) == set(groups[-30:])  # the largest groups
+    assert fig.get_size_inches()[1] < 15
+    heat = pd.DataFrame(np.ones((5, 200)), columns=groups)
+    fig, data = plots.plot_heatmap(heat, title="t", max_columns=30)
+    assert data.shape[1] == 31 and fig.get_size_inches()[0] < 40 and "나머지 170개" in fig.axes[0].get_title()

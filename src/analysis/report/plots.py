@@ -175,15 +175,24 @@ def plot_k_frontier(runs: pd.DataFrame, coherence: str = "npmi_doc", exclusivity
 
 def plot_intervals(table: pd.DataFrame, group: str, facet: str, estimate: str = "mean",
                    low: str = "ci_low", high: str = "ci_high", ncols: int = 3, xlabel: str = "",
-                   facet_labels: dict | None = None):
+                   facet_labels: dict | None = None, max_groups: int = 30):
     """Point estimates with confidence intervals: one panel per ``facet`` (e.g. topic or
     frame), one row per ``group`` (e.g. speaker, voice or year).
+
+    Beyond ``max_groups`` groups, the largest (by ``n_documents`` or ``n`` when the table
+    has it) are drawn and the caption says so; the table keeps them all.
 
     Example
     -------
     >>> fig, data = plot_intervals(prevalence, group="speaker", facet="topic")  # doctest: +SKIP
     """
     data = table[[facet, group, estimate, low, high]].sort_values([facet, group]).reset_index(drop=True)
+    names = data[group].astype(str)
+    if names.nunique() > max_groups:
+        size = next((c for c in ("n_documents", "n") if c in table), None)
+        weight = table.groupby(table[group].astype(str))[size].max() if size else names.value_counts()
+        kept = set(weight.sort_index().sort_values(ascending=False, kind="stable").index[:max_groups])
+        data = data[names.isin(kept)].reset_index(drop=True)
     facets = list(dict.fromkeys(data[facet]))
     groups = sorted(data[group].astype(str).unique())
     ncols = min(ncols, len(facets))
@@ -206,18 +215,27 @@ def plot_intervals(table: pd.DataFrame, group: str, facet: str, estimate: str = 
         ax.set_xlabel(xlabel)
     for ax in list(axes.flat)[len(facets):]:
         ax.set_visible(False)
-    _caption(fig, table)
+    dropped = table[group].astype(str).nunique() - len(groups)
+    _caption(fig, table, f"{len(groups)}개 집단만 표시 (나머지 {dropped}개는 표에)" if dropped else "")
     return fig, data
 
 
 def plot_heatmap(matrix: pd.DataFrame, title: str = "", fmt: str = "{:.1f}", cmap: str = "YlOrRd",
-                 cbar_label: str = "", rotation: int = 30):
+                 cbar_label: str = "", rotation: int = 30, max_columns: int = 30):
     """An annotated heatmap of a wide table (rows x columns), e.g. frames by speaker.
+
+    Beyond ``max_columns`` columns, those with the largest totals are drawn and the title
+    says how many; the returned data keeps what is drawn.
 
     Example
     -------
     >>> fig, data = plot_heatmap(per_1000.pivot(index="frame", columns="speaker", values="per_1000"))  # doctest: +SKIP
     """
+    if matrix.shape[1] > max_columns:
+        totals = matrix.sum(axis=0).sort_values(ascending=False, kind="stable")
+        hidden = matrix.shape[1] - max_columns
+        matrix = matrix[[c for c in matrix.columns if c in set(totals.index[:max_columns])]]
+        title = f"{title} (합계 상위 {max_columns}개, 나머지 {hidden}개는 표에)"
     fig, ax = plt.subplots(figsize=(1.1 * matrix.shape[1] + 2.6, 0.5 * matrix.shape[0] + 1.4))
     image = ax.imshow(matrix.to_numpy(dtype=float), cmap=cmap, aspect="auto")
     ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=rotation,
@@ -371,9 +389,9 @@ def plot_contrasts(contrasts: pd.DataFrame, label: str, title: str = "", xlabel:
     return fig, data
 
 
-def _caption(fig, table: pd.DataFrame) -> None:
+def _caption(fig, table: pd.DataFrame, extra: str = "") -> None:
     """n (documents) and the interval's method under the figure, when the table says them."""
-    parts = []
+    parts = [extra] if extra else []
     if "n_documents" in table and len(table):
         low, high = int(table["n_documents"].min()), int(table["n_documents"].max())
         parts.append(f"n = {low:,} 문서" if low == high else f"n = {low:,}–{high:,} 문서 (집단별)")
