@@ -212,3 +212,15 @@ def test_source_type_fills_only_documents_that_name_none(tmp_path):
     assert docs.source_type.to_dict() == {"a": "speech", "b": "news"}
     untouched = load_corpus([table]).documents.set_index("doc_id")
     assert untouched.source_type.to_dict() == {"a": "", "b": "news"}
+
+
+def test_press_releases_naming_other_mayors_are_not_copies(tmp_path):
+    body = "\n".join(["인공지능 중심도시 조성을 위한 업무협약을 체결했다고 밝혔다."] * 8)
+    table = tmp_path / "releases.csv"
+    pd.DataFrame({"doc_id": ["a", "b", "c"], "published": ["2021-03-01", "2021-03-01", "2021-03-02"],
+                  "title": ['이용섭 광주시장 "AI 중심도시 만들겠다"', '강기정 광주시장 "AI 중심도시 만들겠다"',
+                            '[속보] 이용섭 광주시장 "AI 중심도시"'],
+                  "text": [body, body, body]}).to_csv(table, index=False)
+    report = load_corpus([table]).report.set_index("doc_id")
+    assert report.loc["a", "status"] == "included" and report.loc["b", "status"] == "included"
+    assert report.loc["c", "status"] == "merged" and report.loc["c", "duplicate_of"] == "a"

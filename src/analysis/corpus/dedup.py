@@ -97,9 +97,33 @@ def sort_key_natural(doc_id: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", doc_id) if part)
 
 
+# People and places a headline names: a name before an office (이용섭 광주시장), or a
+# place with its administrative suffix (대구시, 광주광역시).
+_TITLE_PERSON = re.compile(r"(?<![가-힣])([가-힣]{2,4})\s+[가-힣]{0,6}?(?:시장|도지사|지사|군수|구청장|의장|장관|대통령|총리|위원장|교육감)")
+_TITLE_PLACE = re.compile(r"(?<![가-힣])([가-힣]{2}(?:특별시|광역시|특별자치시|특별자치도|시|도|군|구))(?![가-힣])")
+
+
+def find_title_entities(title: str) -> set[str]:
+    """The people and places a headline names (see :func:`find_duplicates`).
+
+    Example
+    -------
+    >>> sorted(find_title_entities('이용섭 광주시장 "AI 중심도시"')), sorted(find_title_entities("대구시, AI 선포"))
+    (['이용섭'], ['대구시'])
+    """
+    title = str(title or "")
+    return set(_TITLE_PERSON.findall(title)) | set(_TITLE_PLACE.findall(title))
+
+
 def find_duplicates(documents: pd.DataFrame, threshold: float = DEDUP_THRESHOLD, *, num_perm: int = NUM_PERM,
                     shingle: int = SHINGLE) -> pd.DataFrame:
-    """Find duplicates among ``documents`` (columns ``doc_id``, ``text``, optional ``published``).
+    """Find duplicates among ``documents`` (columns ``doc_id``, ``text``, optional
+    ``published`` and ``title``).
+
+    Two documents are copies when their bodies are near-identical and their titles do
+    not name different people or places: press releases that share a body but whose
+    titles name another mayor or city (이용섭 광주시장 … / 강기정 광주시장 …) are different
+    documents; a copy whose headline was shortened or prefixed ([속보]) is still a copy.
 
     Returns one row per duplicate: ``doc_id``, ``duplicate_of`` (its canonical copy) and
     ``similarity`` (exact Jaccard of shingles with that copy, to 3 places; 1.0 only when
@@ -121,6 +145,7 @@ def find_duplicates(documents: pd.DataFrame, threshold: float = DEDUP_THRESHOLD,
         dates.iloc[i] == "", dates.iloc[i], sort_key_natural(documents["doc_id"].iloc[i])))
     ids = documents["doc_id"].tolist()
     texts = documents["text"].tolist()
+    titles = [find_title_entities(t) for t in documents["title"]] if "title" in documents else [set()] * len(ids)
     # LSH proposes pairs down to a lower similarity than the threshold, because its
     # banding misses some pairs near the threshold; exact Jaccard then decides.
     lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=num_perm)
@@ -135,6 +160,8 @@ def find_duplicates(documents: pd.DataFrame, threshold: float = DEDUP_THRESHOLD,
         signature.update_batch(((shingles[i] >> np.uint64(32)) ^ (shingles[i] & np.uint64(0xFFFFFFFF))).tolist())
         best = None
         for j in lsh.query(signature):
+            if titles[i] and titles[j] and not titles[i] & titles[j]:
+                continue  # the headlines name different people or places
             similarity = compute_jaccard(shingles[i], shingles[j])
             if similarity >= threshold and (best is None or (similarity, -rank[j]) > (best[1], -rank[best[0]])):
                 best = (j, similarity)

@@ -152,7 +152,7 @@ def _judge(record: Record, seen_ids: dict[str, str], clean: bool | None) -> tupl
 
 def _merge_duplicates(report: pd.DataFrame, docs: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """Mark duplicates as merged in the report; returns the duplicates found."""
-    duplicates = find_duplicates(docs[["doc_id", "text", "published"]], threshold)
+    duplicates = find_duplicates(docs[["doc_id", "title", "text", "published"]], threshold)
     if duplicates.empty:
         return duplicates
     included = report.status.eq("included")
