@@ -25,3 +25,10 @@ def test_none_keeps_the_default_and_auto_picks_the_unit_by_corpus_size():
     assert Settings(unit="sentence").resolve_unit(10_000) == "sentence"
     with pytest.raises(ValueError, match="unit must be"):
         Settings(unit="chapter")
+
+
+def test_the_engine_names_the_command_line_offers_are_the_engines():
+    from analysis.settings import DEFAULT_ENGINE_NAME, ENGINE_NAMES
+    from analysis.topics import DEFAULT_ENGINE, ENGINES
+
+    assert tuple(sorted(ENGINES)) == ENGINE_NAMES and DEFAULT_ENGINE == DEFAULT_ENGINE_NAME

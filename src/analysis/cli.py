@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from analysis.corpus import load_corpus, write_corpus
 from analysis.errors import InputError
-from analysis.settings import DEFAULTS, UNITS
+from analysis.settings import DEFAULT_ENGINE_NAME, DEFAULTS, ENGINE_NAMES, UNITS
 
 if TYPE_CHECKING:  # only for annotations: the heavy imports wait until a command needs them
     import pandas as pd
@@ -367,7 +367,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_text_settings(corpus)
     corpus.set_defaults(func=_cmd_corpus)
 
-    from analysis.topics.engines import DEFAULT_ENGINE, ENGINES
 
     topics = sub.add_parser("topics", help="fit a topic model to a table of texts",
                             description="INPUT is a table of texts (parquet, CSV, TSV, JSONL) with doc_id or "
@@ -381,8 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     topics.add_argument("--unit", choices=["auto", *UNITS], default=DEFAULTS.unit,
                         help=f"unit of analysis (default: {DEFAULTS.unit}: documents when there are at least "
                              f"{DEFAULTS.min_documents}, else paragraphs)")
-    topics.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE,
-                        help=f"topic engine (default: {DEFAULT_ENGINE})")
+    topics.add_argument("--engine", choices=ENGINE_NAMES, default=DEFAULT_ENGINE_NAME,
+                        help=f"topic engine (default: {DEFAULT_ENGINE_NAME})")
     topics.add_argument("--min-df", type=int, default=DEFAULTS.min_df,
                         help=f"drop terms in fewer units (default: {DEFAULTS.min_df})")
     topics.add_argument("--max-df", type=float, default=DEFAULTS.max_df,

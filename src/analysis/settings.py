@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from analysis.errors import InputError
 
-__all__ = ["CONTENT_TAGS", "DEFAULTS", "ID_COLUMNS", "NON_TOKEN_TAGS", "OWN_VOICE_SOURCES", "SENTENCE_KEY", "UNITS",
+__all__ = ["CONTENT_TAGS", "DEFAULTS", "DEFAULT_ENGINE_NAME", "ENGINE_NAMES", "ID_COLUMNS", "NON_TOKEN_TAGS", "OWN_VOICE_SOURCES", "SENTENCE_KEY", "UNITS",
            "Settings", "speaks_for_itself"]
 
 # Ids that every table carries, from the coarsest to the finest.
@@ -35,6 +35,11 @@ CONTENT_TAGS = ("NNG", "NNP", "VV", "VA", "XR", "SL")
 # Punctuation, brackets and other symbols are not words when counting tokens; foreign
 # words (SL), numbers (SN) and hanja (SH) are.
 NON_TOKEN_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "SB")
+# The topic engines (analysis.topics.ENGINES), named here so the command line can offer
+# them without importing scikit-learn.
+ENGINE_NAMES = ("dmr", "gdmr", "gensim", "guided", "nmf", "sklearn-lda", "tomotopy")
+DEFAULT_ENGINE_NAME = "nmf"
+
 # Kinds of source (a document's ``source_type``) whose text outside quotation marks is
 # the speaker's own words; in any other (news articles, the default) it is the reporter's.
 OWN_VOICE_SOURCES = frozenset({"speech", "press_release", "press release", "interview", "statement", "address",

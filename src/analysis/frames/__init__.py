@@ -70,7 +70,6 @@ from analysis.frames.matcher import (
     check_frame_examples,
     match_frames,
 )
-from analysis.frames.classifier import FrameClassifier, embed_sentences, load_classifier, rank_for_coding, save_classifier
 from analysis.frames.detector import DETECTOR_COLUMNS, Detector, detect_frames, load_detector, rules_only, save_detector
 from analysis.frames.prevalence import estimate_frame_prevalence
 from analysis.frames.suggest import suggest_frame_terms
@@ -92,3 +91,14 @@ __all__ = [
     "list_frame_lemmas", "load_frames", "match_frames", "read_coding_sheet", "score_validation", "suggest_frame_terms",
     "write_coding_sheet",
 ]
+
+# The learned model's names load scikit-learn and the sentence encoder: only on first use.
+_CLASSIFIER_NAMES = {"FrameClassifier", "embed_sentences", "load_classifier", "rank_for_coding", "save_classifier"}
+
+
+def __getattr__(name: str):
+    if name in _CLASSIFIER_NAMES:
+        from analysis.frames import classifier
+
+        return getattr(classifier, name)
+    raise AttributeError(f"module 'analysis.frames' has no attribute {name!r}")

@@ -32,15 +32,18 @@ import importlib.resources
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.frames.classifier import FrameClassifier, load_classifier, save_classifier
 from analysis.frames.lexicon import FrameSet, ensure_frameset
 from analysis.frames.matcher import HIT_COLUMNS, attribute_hits_to_quotes, find_cue_sentences, match_frames
 from analysis.io import write_json
+
+if TYPE_CHECKING:  # the classifier (scikit-learn, the sentence encoder) loads only when a mode needs it
+    from analysis.frames.classifier import FrameClassifier
 
 __all__ = ["DETECTOR_COLUMNS", "MODES", "Detector", "detect_frames", "load_detector", "rules_only", "save_detector"]
 
@@ -79,7 +82,11 @@ def load_detector(path: str | Path | None = None) -> Detector:
     if bad:
         raise InputError(f"{folder / 'detector.json'}: unknown mode(s) {bad}; modes are {', '.join(MODES)}")
     needs_model = any(m != "rules" for m in modes.values())
-    classifier = load_classifier(folder / "classifier") if needs_model else None
+    if not needs_model:
+        return Detector(modes, None, settings.get("description", ""))
+    from analysis.frames.classifier import load_classifier
+
+    classifier = load_classifier(folder / "classifier")
     return Detector(modes, classifier, settings.get("description", ""))
 
 
@@ -88,6 +95,8 @@ def save_detector(detector: Detector, path: str | Path) -> Path:
     folder = Path(path)
     write_json({"modes": detector.modes, "description": detector.description}, folder / "detector.json")
     if detector.classifier is not None:
+        from analysis.frames.classifier import save_classifier
+
         save_classifier(detector.classifier, folder / "classifier")
     return folder
 
