@@ -161,8 +161,10 @@ def plot_k_frontier(runs: pd.DataFrame, coherence: str = "npmi_doc", exclusivity
     for i, (k, rows) in enumerate(data.groupby("k")):
         ax.scatter(rows[exclusivity], rows[coherence], s=18, color=f"C{i % 10}", alpha=0.6, label=f"K={k}")
     ax.plot(means[exclusivity], means[coherence], color="0.4", lw=1)
-    for k, row in means.iterrows():
-        ax.annotate(str(k), (row[exclusivity], row[coherence]), xytext=(4, 3), textcoords="offset points", fontsize=8)
+    # Neighbouring K often sit close on the frontier: alternate labels above and below.
+    for i, (k, row) in enumerate(means.iterrows()):
+        ax.annotate(str(k), (row[exclusivity], row[coherence]), xytext=(4, 3 if i % 2 == 0 else -10),
+                    textcoords="offset points", fontsize=8)
     if mark is not None and mark in means.index:
         ax.scatter([means.at[mark, exclusivity]], [means.at[mark, coherence]], s=160, facecolors="none",
                    edgecolors="C3", lw=1.5, label=f"선택 K={mark}")
