@@ -58,8 +58,7 @@ def main() -> None:
     years = documents[["doc_id", "published"]].assign(year=documents.published.str[:4])
     shares = tabulate_doc_topics(model, units).merge(years, on="doc_id")
     by_year = estimate_prevalence(shares, "year", n_boot=1000, seed=SEED, topics=[1, 2])
-    names = {frame.id: frame.label or frame.id for frame in frames.frames}
-    labels = {row.topic: f"토픽 {row.topic} ({names.get(row.seed_name, row.seed_name)} 시드)"
+    labels = {row.topic: f"토픽 {row.topic} ({frames.labels.get(row.seed_name, row.seed_name)} 시드)"
               for row in table.itertuples()}
     fig, data = plot_over_time(by_year, time="year", facet="topic", ncols=2, ylabel="연설의 토픽 비중",
                                facet_labels=labels)

@@ -99,6 +99,13 @@ def test_a_researcher_adds_a_frame_without_touching_code(tmp_path):
     assert found == [{"green_growth", "japan_rivalry"}, {"green_growth"}]
 
 
+def test_figures_name_frames_by_label_and_fall_back_to_the_id(tmp_path):
+    both = load_frames([None, write(tmp_path, GOOD_FRAME)])
+    assert both.labels["japan_rivalry"] == "일본 추월·극일"
+    assert both.labels["green_growth"] == "green_growth"  # this file gives no label
+    assert list(both.labels) == both.ids
+
+
 @pytest.mark.parametrize(("text", "line", "reason"), [
     (GOOD_FRAME.replace("    description:", "    descrption:"), 4, "unknown key 'descrption'"),
     (GOOD_FRAME.replace("  - id: green_growth\n    description", "  - description"), 3, "missing required key 'id'"),

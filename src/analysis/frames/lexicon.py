@@ -106,6 +106,11 @@ class FrameSet:
         """Frame ids in file order."""
         return [f.id for f in self.frames]
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """Frame id -> the label figures show (the id where a frame has no label)."""
+        return {f.id: f.label or f.id for f in self.frames}
+
     def __getitem__(self, frame_id: str) -> Frame:
         for frame in self.frames:
             if frame.id == frame_id:
