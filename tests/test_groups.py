@@ -19,6 +19,7 @@ def test_a_comparison_defaults_to_the_two_largest_groups_and_says_why_not():
     assert "2 documents" in c.reason and "KEYNESS_GROUP" in c.reason
     rest = choose_comparison(docs, "city", "부산", "rest")
     assert (rest.target, rest.reference) == ("부산", "rest") and "(4 documents)" in rest.reason
+    assert (rest.n_target, rest.n_reference) == (1, 4) and (c.n_target, c.n_reference) == (2, 2)
     none = choose_comparison(docs[["doc_id"]])
     assert none.column is None and none.reason.startswith("no comparison") and "KEYNESS_GROUP" in none.reason
     missing = choose_comparison(docs, "city", "서울")

@@ -48,6 +48,8 @@ class Comparison:
     target: str | None
     reference: str | None
     reason: str
+    n_target: int = 0  # documents in each group (for figure captions)
+    n_reference: int = 0
 
 
 def choose_comparison(documents: pd.DataFrame, column: str | None = None, target: str | None = None,
@@ -79,4 +81,4 @@ def choose_comparison(documents: pd.DataFrame, column: str | None = None, target
     count = lambda g: int(sizes.drop(target).sum()) if g == "rest" else int(sizes[g])  # noqa: E731
     return Comparison(column, target, reference,
                       f"keyness compares {column}: {target} ({count(target)} documents) against {reference} "
-                      f"({count(reference)} documents); set {names} to choose")
+                      f"({count(reference)} documents); set {names} to choose", count(target), count(reference))

@@ -31,8 +31,8 @@ def _graph():
     lambda: plots.plot_topic_terms(TERMS, n=2, ncols=2),
     lambda: plots.plot_metric_panels(SWEEP, "k", ["npmi", "stability"], err={"npmi": "npmi_sd"}),
     lambda: plots.plot_intervals(PREVALENCE, group="speaker", facet="topic"),
-    lambda: plots.plot_heatmap(HEAT, cbar_label="1,000 토큰당"),
-    lambda: plots.plot_keyness(KEYNESS, labels=("광주", "대구")),
+    lambda: plots.plot_heatmap(HEAT, cbar_label="1,000 토큰당", note="n = 5 문서"),
+    lambda: plots.plot_keyness(KEYNESS, labels=("광주", "대구"), note="n = 3 대 2 문서"),
     lambda: plots.plot_network(_graph(), seed=3),
     lambda: plots.plot_over_time(PREVALENCE.assign(year=["2019", "2020"] * 2), time="year", facet="topic"),
 ], ids=["topic_terms", "metric_panels", "intervals", "heatmap", "keyness", "network", "over_time"])
@@ -44,6 +44,12 @@ def test_figure_builders_render_hangul_and_return_data(build, tmp_path):
         paths = save_figure(fig, tmp_path / "figure", data=data)
     assert len(data) > 0
     assert all(p.stat().st_size > 0 for p in paths)
+
+
+def test_heatmap_and_keyness_say_how_many_documents():
+    for fig, _ in (plots.plot_heatmap(HEAT, note="n = 5 문서"), plots.plot_keyness(KEYNESS, note="n = 3 대 2 문서")):
+        assert [t.get_text() for t in fig.texts] in (["n = 5 문서"], ["n = 3 대 2 문서"])
+    assert plots.plot_heatmap(HEAT)[0].texts == []
 
 
 def test_keyness_plot_shows_both_sides():

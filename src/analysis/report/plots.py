@@ -223,7 +223,7 @@ def plot_intervals(table: pd.DataFrame, group: str, facet: str, estimate: str = 
 
 
 def plot_heatmap(matrix: pd.DataFrame, title: str = "", fmt: str = "{:.1f}", cmap: str = "YlOrRd",
-                 cbar_label: str = "", rotation: int = 30, max_columns: int = 30):
+                 cbar_label: str = "", rotation: int = 30, max_columns: int = 30, note: str = ""):
     """An annotated heatmap of a wide table (rows x columns), e.g. frames by speaker.
 
     Beyond ``max_columns`` columns, those with the largest totals are drawn and the title
@@ -250,11 +250,13 @@ def plot_heatmap(matrix: pd.DataFrame, title: str = "", fmt: str = "{:.1f}", cma
     fig.colorbar(image, ax=ax, label=cbar_label, shrink=0.8)
     ax.set_title(title)
     ax.spines[:].set_visible(False)
+    if note:  # e.g. the number of documents behind the cells
+        fig.text(0.01, -0.02, note, fontsize=7, color="0.35", ha="left", va="top")
     return fig, matrix.reset_index()
 
 
 def plot_keyness(table: pd.DataFrame, term: str = "term", effect: str = "log_ratio", n: int = 12,
-                 labels: tuple[str, str] = ("A", "B")):
+                 labels: tuple[str, str] = ("A", "B"), note: str = ""):
     """Diverging bars of the most distinctive terms of two groups, by effect size; each bar
     is labelled with its counts in the two groups and its G2.
 
@@ -278,6 +280,8 @@ def plot_keyness(table: pd.DataFrame, term: str = "term", effect: str = "log_rat
     ax.set_xlabel(f"로그 비 (+ {labels[0]} / − {labels[1]}); 막대 옆: 빈도 {labels[0]}:{labels[1]}, G²")
     ax.set_title(f"특징어: {labels[0]} 대 {labels[1]}")
     fig.tight_layout()
+    if note:  # e.g. the number of documents in each group
+        fig.text(0.01, -0.02, note, fontsize=7, color="0.35", ha="left", va="top")
     return fig, data
 
 
