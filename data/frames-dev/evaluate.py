@@ -1,20 +1,27 @@
-"""Choose the frame detector on the tuning half; score it on the untouched test half.
+"""Choose the frame detector on the development set; score it on the untouched fresh set.
 
-    python data/frames-dev/evaluate.py errors   # the rules' mistakes on the tuning half, to read
-    python data/frames-dev/evaluate.py          # choose, save the shipped detector, score the test half
-    python data/frames-dev/evaluate.py baseline OLD.yaml   # an earlier lexicon's rules on the test half
+    python data/frames-dev/evaluate.py errors   # the rules' mistakes on the tuning sentences, to read
+    python data/frames-dev/evaluate.py          # choose, save the shipped detector, score the fresh set
+    python data/frames-dev/evaluate.py baseline OLD.yaml   # an earlier lexicon's rules on the fresh set
 
-Every sentence of the development set goes through the package's own text layer, so
-the detectors see what they see in use. On the tuning half only:
+Rounds. Lexicon 1.1.0 was tuned on the development set's ``tune`` half and scored once
+on its ``test`` half (``results/test_scores.csv``). That test half had then been looked
+at, so from lexicon 1.2.0 on the whole development set (both halves, 997 sentences) is
+tuning data, and the test set is ``fresh/`` (``build_fresh.py``: speeches the
+development set never used, coded twice and adjudicated), scored once per round
+(``results/fresh_scores.csv``).
+
+Every sentence goes through the package's own text layer, so the detectors see what
+they see in use. On the tuning sentences only:
 
 - the classifier's threshold per frame is the one with the best F1 over out-of-fold
   probabilities (5 folds grouped by speech);
 - each frame's mode (rules, model, either, both; see :mod:`analysis.frames.detector`)
   is the one with the best out-of-fold F1, ties to the simpler (rules first);
-- the classifier is then fitted on the whole tuning half and saved with the modes as
+- the classifier is then fitted on all tuning sentences and saved with the modes as
   the package's shipped detector.
 
-The test half is touched once, at the end: rules alone, the model alone and the chosen
+The test set is touched once, at the end: rules alone, the model alone and the chosen
 detector are scored there, with 95% intervals that resample speeches
 (:func:`analysis.frames.validation.score_frames`). Results go to ``results/``.
 """
@@ -44,11 +51,13 @@ THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
 
 def load_devset():
-    sentences = pd.read_csv(HERE / "sentences.csv", dtype={"speech_id": str})
-    gold = pd.read_csv(HERE / "gold.csv")
-    split = pd.read_csv(HERE / "split.csv")
-    dev = sentences.merge(gold, on="item").merge(split, on="item").sort_values("item").reset_index(drop=True)
-    return dev
+    """The tuning sentences (the whole development set) then the fresh test set, one table, ``half`` telling which."""
+    tune = pd.read_csv(HERE / "sentences.csv", dtype={"speech_id": str}).merge(
+        pd.read_csv(HERE / "gold.csv"), on="item").sort_values("item").assign(half="tune")
+    test = pd.read_csv(HERE / "fresh" / "sentences.csv", dtype={"speech_id": str}).merge(
+        pd.read_csv(HERE / "fresh" / "gold.csv"), on="item").sort_values("item").assign(half="test")
+    test["item"] = "f" + test["item"].astype(str)  # fresh items have their own numbers
+    return pd.concat([tune, test], ignore_index=True)
 
 
 def predict_by_rules(tables, frames, n: int) -> pd.DataFrame:
@@ -113,7 +122,7 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
                               dev.loc[test, "speech_id"], seed=SEED, frames=FRAMES)
         (HERE / "results").mkdir(exist_ok=True)
         scored.assign(detector=f"rules {frames.version}").round(4).to_csv(
-            HERE / "results" / f"test_scores_rules_{frames.version}.csv", index=False, lineterminator="\n")
+            HERE / "results" / f"fresh_scores_rules_{frames.version}.csv", index=False, lineterminator="\n")
         print(scored[["frame", "precision", "recall", "f1", "f1_low", "f1_high"]].round(2).to_string(index=False))
         return
     tune = dev["half"].eq("tune").to_numpy()
@@ -135,14 +144,14 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
         choice_rows.append({"frame": frame, "threshold": best_t, **{f"f1_{k}": round(v, 4) for k, v in scores.items()},
                             "mode": modes[frame]})
     choice = pd.DataFrame(choice_rows)
-    print("Chosen on the tuning half (out-of-fold F1):\n" + choice.to_string(index=False))
+    print("Chosen on the tuning sentences (out-of-fold F1):\n" + choice.to_string(index=False))
     classifier = FrameClassifier(seed=SEED, threshold=thresholds).fit(
         None, labels[tune].reset_index(drop=True), embeddings=embeddings[tune])
     detector = Detector({f: m for f, m in modes.items() if m != "rules"}, classifier,
-                        "chosen on the tuning half of data/frames-dev (evaluate.py)")
+                        "chosen on the 997 sentences of data/frames-dev (evaluate.py)")
     save_detector(detector, SHIPPED)
 
-    # The test half, once.
+    # The fresh test set, once.
     test = ~tune
     model_only = Detector({f: "model" for f in FRAMES}, classifier)
     predictions = {
@@ -158,11 +167,11 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
     results = pd.concat(results, ignore_index=True)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    choice.to_csv(out / "tuning_choice.csv", index=False, lineterminator="\n")
-    results.round(4).to_csv(out / "test_scores.csv", index=False, lineterminator="\n")
+    choice.to_csv(out / "tuning_choice_fresh.csv", index=False, lineterminator="\n")
+    results.round(4).to_csv(out / "fresh_scores.csv", index=False, lineterminator="\n")
     view = results[["detector", "frame", "n_gold", "tp", "fp", "fn", "precision", "precision_low", "precision_high",
                     "recall", "recall_low", "recall_high", "f1", "f1_low", "f1_high"]].round(2)
-    print("\nTest half:\n" + view.to_string(index=False))
+    print("\nFresh test set:\n" + view.to_string(index=False))
 
 
 if __name__ == "__main__":

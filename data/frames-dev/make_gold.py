@@ -2,6 +2,8 @@
 
     python data/frames-dev/make_gold.py disagreements   # agreement.csv, adjudication.csv to fill
     python data/frames-dev/make_gold.py gold            # gold.csv (after adjudication) and split.csv
+    python data/frames-dev/make_gold.py disagreements fresh   # the same for the fresh test set
+    python data/frames-dev/make_gold.py gold fresh            # fresh/gold.csv (no split: all of it is test)
 
 A pass is one coder's sheet for the first draw (``coding/coderN.csv``) and one for the
 second (``coding/coderN_extra.csv``); the two passes never saw each other's codes.
@@ -26,14 +28,16 @@ import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold
 
 HERE = Path(__file__).resolve().parent
+BASE = HERE  # the set being worked on: HERE, or HERE / "fresh" (see ``build_fresh.py``)
+PARTS = ("", "_extra")
 FRAMES = ["japan_rivalry", "self_determination", "first_and_best", "crisis_as_opportunity", "tech_future"]
 SPLIT_SEED = 7
 
 
 def read_pass(name: str) -> pd.DataFrame:
     """One coding pass: its sheet for the first 835 items and the one for the second draw."""
-    coded = pd.concat([pd.read_csv(HERE / "coding" / f"{name}{part}.csv", dtype={"note": str}, keep_default_na=False)
-                       for part in ("", "_extra")], ignore_index=True)
+    coded = pd.concat([pd.read_csv(BASE / "coding" / f"{name}{part}.csv", dtype={"note": str}, keep_default_na=False)
+                       for part in PARTS], ignore_index=True)
     for frame in FRAMES:
         values = pd.to_numeric(coded[frame], errors="coerce")
         if values.isna().any() or not values.isin([0, 1]).all():
@@ -59,15 +63,15 @@ def write_disagreements() -> None:
         rows += [{"item": i, "frame": frame, "text": one.at[i, "text"], "coder1": one.at[i, frame],
                   "coder2": two.at[i, frame], "note1": one.at[i, "note"], "note2": two.at[i, "note"],
                   "decision": "", "reason": ""} for i in differ]
-    pd.DataFrame(stats).to_csv(HERE / "agreement.csv", index=False, lineterminator="\n")
-    pd.DataFrame(rows).to_csv(HERE / "coding" / "adjudication.csv", index=False, lineterminator="\n")
+    pd.DataFrame(stats).to_csv(BASE / "agreement.csv", index=False, lineterminator="\n")
+    pd.DataFrame(rows).to_csv(BASE / "coding" / "adjudication.csv", index=False, lineterminator="\n")
     print(pd.DataFrame(stats).to_string(index=False))
     print(f"{len(rows)} (item, frame) disagreements written to coding/adjudication.csv")
 
 
 def write_gold_and_split() -> None:
     one, two = read_pass("coder1"), read_pass("coder2")
-    decided = pd.read_csv(HERE / "coding" / "adjudication.csv", keep_default_na=False)
+    decided = pd.read_csv(BASE / "coding" / "adjudication.csv", keep_default_na=False)
     values = pd.to_numeric(decided["decision"], errors="coerce")
     if values.isna().any() or not values.isin([0, 1]).all():
         raise SystemExit("coding/adjudication.csv: every decision must be 0 or 1")
@@ -77,8 +81,11 @@ def write_gold_and_split() -> None:
     if gold.isna().any().any():
         raise SystemExit("some disagreements have no decision")
     gold = gold.astype(int)
-    sentences = pd.read_csv(HERE / "sentences.csv", dtype={"speech_id": str}).set_index("item").sort_index()
-    gold.reset_index().to_csv(HERE / "gold.csv", index=False, lineterminator="\n")
+    sentences = pd.read_csv(BASE / "sentences.csv", dtype={"speech_id": str}).set_index("item").sort_index()
+    gold.reset_index().to_csv(BASE / "gold.csv", index=False, lineterminator="\n")
+    if BASE != HERE:  # the fresh set is scored whole, once
+        print(gold[FRAMES].sum().to_string())
+        return
     # Stratify by each sentence's gold frames (its first frame, or none), group by speech.
     label = gold.apply(lambda row: next((f for f in FRAMES if row[f]), "none"), axis=1)
     folds = StratifiedGroupKFold(n_splits=2, shuffle=True, random_state=SPLIT_SEED)
@@ -93,4 +100,6 @@ def write_gold_and_split() -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[2:] == ["fresh"]:
+        BASE, PARTS = HERE / "fresh", ("",)
     {"disagreements": write_disagreements, "gold": write_gold_and_split}[sys.argv[1]]()

@@ -1,6 +1,6 @@
 """The frame detector: rules, a learned model, or both, chosen frame by frame.
 
-Each frame has a *mode*, chosen on the tuning half of the development set
+Each frame has a *mode*, chosen on the tuning sentences of the development set
 (``data/frames-dev/``) and stated in the detector's ``detector.json``:
 
 - ``rules``: the lexicon's rule hits;
