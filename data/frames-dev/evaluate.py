@@ -7,9 +7,10 @@
 Rounds. Lexicon 1.1.0 was tuned on the development set's ``tune`` half and scored once
 on its ``test`` half (``results/test_scores.csv``). That test half had then been looked
 at, so from lexicon 1.2.0 on the whole development set (both halves, 997 sentences) is
-tuning data, and the test set is ``fresh/`` (``build_fresh.py``: speeches the
-development set never used, coded twice and adjudicated), scored once per round
-(``results/fresh_scores.csv``).
+tuning data, and the test set is a fresh set (``build_fresh.py``: speeches no earlier
+set used, coded twice and adjudicated), scored once (``results/<set>_scores.csv``).
+Once scored it joins the tuning data, and the next round draws the next fresh set:
+the tuning sentences are the development set and every fresh set but the latest.
 
 Every sentence goes through the package's own text layer, so the detectors see what
 they see in use. On the tuning sentences only:
@@ -50,14 +51,32 @@ SEED = 20261130
 THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
 
-def load_devset():
-    """The tuning sentences (the whole development set) then the fresh test set, one table, ``half`` telling which."""
-    tune = pd.read_csv(HERE / "sentences.csv", dtype={"speech_id": str}).merge(
-        pd.read_csv(HERE / "gold.csv"), on="item").sort_values("item").assign(half="tune")
-    test = pd.read_csv(HERE / "fresh" / "sentences.csv", dtype={"speech_id": str}).merge(
-        pd.read_csv(HERE / "fresh" / "gold.csv"), on="item").sort_values("item").assign(half="test")
-    test["item"] = "f" + test["item"].astype(str)  # fresh items have their own numbers
-    return pd.concat([tune, test], ignore_index=True)
+def fresh_sets() -> list[Path]:
+    """The fresh sets in the order they were drawn: fresh/, fresh2/, fresh3/, ..."""
+    found = [path for path in HERE.glob("fresh*") if (path / "sentences.csv").exists()]
+    return sorted(found, key=lambda path: int(path.name[5:] or 1))
+
+
+def _coded(folder: Path, half: str, prefix: str) -> pd.DataFrame:
+    table = pd.read_csv(folder / "sentences.csv", dtype={"speech_id": str}).merge(
+        pd.read_csv(folder / "gold.csv"), on="item").sort_values("item").assign(half=half)
+    table["item"] = prefix + table["item"].astype(str)  # every set numbers its items from 1
+    return table
+
+
+def load_devset(with_test: bool = True) -> pd.DataFrame:
+    """Tuning sentences, then the test set, in one table; ``half`` tells which.
+
+    The test set is the latest fresh set; the tuning sentences are the development set
+    and every earlier fresh set (each was looked at once it was scored).
+    """
+    *earlier, latest = fresh_sets()
+    parts = [_coded(HERE, "tune", "")] + [_coded(folder, "tune", folder.name + ":") for folder in earlier]
+    if with_test:
+        if not (latest / "gold.csv").exists():
+            raise SystemExit(f"{latest.name}/ has no gold.csv yet: code and adjudicate it first (make_gold.py)")
+        parts.append(_coded(latest, "test", latest.name + ":"))
+    return pd.concat(parts, ignore_index=True)
 
 
 def predict_by_rules(tables, frames, n: int) -> pd.DataFrame:
@@ -109,7 +128,7 @@ def show_errors(dev, rules) -> None:
 
 
 def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
-    dev = load_devset()
+    dev = load_devset(with_test=mode != "errors")
     frames = load_frames(lexicon)
     tables = analyse_texts(dev["text"].tolist())
     rules = predict_by_rules(tables, frames, len(dev))
@@ -122,7 +141,8 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
                               dev.loc[test, "speech_id"], seed=SEED, frames=FRAMES)
         (HERE / "results").mkdir(exist_ok=True)
         scored.assign(detector=f"rules {frames.version}").round(4).to_csv(
-            HERE / "results" / f"fresh_scores_rules_{frames.version}.csv", index=False, lineterminator="\n")
+            HERE / "results" / f"{fresh_sets()[-1].name}_scores_rules_{frames.version}.csv", index=False,
+            lineterminator="\n")
         print(scored[["frame", "precision", "recall", "f1", "f1_low", "f1_high"]].round(2).to_string(index=False))
         return
     tune = dev["half"].eq("tune").to_numpy()
@@ -148,7 +168,7 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
     classifier = FrameClassifier(seed=SEED, threshold=thresholds).fit(
         None, labels[tune].reset_index(drop=True), embeddings=embeddings[tune])
     detector = Detector({f: m for f, m in modes.items() if m != "rules"}, classifier,
-                        "chosen on the 997 sentences of data/frames-dev (evaluate.py)")
+                        f"chosen on the {int(tune.sum())} tuning sentences of data/frames-dev (evaluate.py)")
     save_detector(detector, SHIPPED)
 
     # The fresh test set, once.
@@ -167,8 +187,9 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
     results = pd.concat(results, ignore_index=True)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    choice.to_csv(out / "tuning_choice_fresh.csv", index=False, lineterminator="\n")
-    results.round(4).to_csv(out / "fresh_scores.csv", index=False, lineterminator="\n")
+    name = fresh_sets()[-1].name
+    choice.to_csv(out / f"tuning_choice_{name}.csv", index=False, lineterminator="\n")
+    results.round(4).to_csv(out / f"{name}_scores.csv", index=False, lineterminator="\n")
     view = results[["detector", "frame", "n_gold", "tp", "fp", "fn", "precision", "precision_low", "precision_high",
                     "recall", "recall_low", "recall_high", "f1", "f1_low", "f1_high"]].round(2)
     print("\nFresh test set:\n" + view.to_string(index=False))

@@ -4,6 +4,7 @@
     python data/frames-dev/make_gold.py gold            # gold.csv (after adjudication) and split.csv
     python data/frames-dev/make_gold.py disagreements fresh   # the same for the fresh test set
     python data/frames-dev/make_gold.py gold fresh            # fresh/gold.csv (no split: all of it is test)
+    python data/frames-dev/make_gold.py disagreements fresh2  # and so on for each later fresh set
 
 A pass is one coder's sheet for the first draw (``coding/coderN.csv``) and one for the
 second (``coding/coderN_extra.csv``); the two passes never saw each other's codes.
@@ -100,6 +101,6 @@ def write_gold_and_split() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[2:] == ["fresh"]:
-        BASE, PARTS = HERE / "fresh", ("",)
+    if sys.argv[2:] and sys.argv[2].startswith("fresh"):
+        BASE, PARTS = HERE / sys.argv[2], ("",)
     {"disagreements": write_disagreements, "gold": write_gold_and_split}[sys.argv[1]]()
