@@ -34,7 +34,7 @@ def frames_in(texts: list[str], frames=FRAMES) -> list[set[str]]:
 
 
 def test_shipped_lexicon_is_versioned_and_has_the_required_frames():
-    assert FRAMES.version == "1.2.0"
+    assert FRAMES.version == "1.3.0"
     assert set(REQUIRED) <= set(FRAMES.ids)
     assert len(FRAMES.sha256[0]) == 64 and FRAMES.sources == ("analysis/lexicons/frames.yaml",)
     for frame in FRAMES.frames:
@@ -167,3 +167,15 @@ def test_precision_and_recall_on_our_own_sentences_are_at_least_0_9():
     misses = [(i, t, sorted(f)) for i, t, f, g in zip(gold["item"], gold.text, found, gold.frames)
               if f != set(filter(None, g.split(";")))]
     assert (table.precision >= 0.9).all() and (table.recall >= 0.9).all(), misses
+
+
+def test_aliases_that_fan_out_are_refused_with_file_and_line(tmp_path):
+    # Each level repeats the one below three times: 3**25 conditions if read as a tree
+    # (before the bound, reading this file ran out of memory).
+    levels = ["x0: &l0 [{terms: [b], window: 2}]"] + [f"x{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}]"
+                                                      for i in range(1, 26)]
+    path = tmp_path / "fan.yaml"
+    path.write_text('version: "1"\n' + "\n".join(levels)
+                    + "\nframes: [{id: f, description: d, rules: [{match: [a], exclude_if: *l25}]}]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"fan\.yaml:\d+: aliases expand to more than 200,000 nodes"):
+        load_frames(path)

@@ -34,6 +34,9 @@ __all__ = ["DEFAULT_LEXICON", "Condition", "Frame", "FrameSet", "Pattern", "Rule
 DEFAULT_LEXICON = "lexicons/frames.yaml"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"version", "description", "frames"}
+# YAML aliases share one node; read as a tree, a few nested aliases can stand for
+# billions of nodes. The shipped lexicon expands to about 1,200.
+MAX_EXPANDED_NODES = 200_000
 _FRAME_KEYS = {"id", "label", "description", "rules", "examples", "cues"}
 _RULE_KEYS = {"id", "match", "near", "requires_before", "requires_after", "exclude_if"}
 _COND_KEYS = {"terms", "window", "direction"}
@@ -241,6 +244,33 @@ class _Reader:
         return Frame(frame_id, description, tuple(rules), label, tuple(examples["positive"]), tuple(examples["negative"]),
                      cues)
 
+    def check_expansion(self, root) -> None:
+        """Refuse a file whose aliases expand past ``MAX_EXPANDED_NODES``, naming the anchor."""
+        sizes: dict[int, int] = {}
+        parents: dict[int, int] = {}
+        stack = [(root, False)]
+        while stack:  # post-order without recursion; sizes are memoised per shared node
+            node, done = stack.pop()
+            key = id(node)
+            if done:
+                children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                            else node.value if isinstance(node, yaml.SequenceNode) else [])
+                sizes[key] = min(1 + sum(sizes.get(id(c), 0) for c in children), 10 * MAX_EXPANDED_NODES)
+                continue
+            parents[key] = parents.get(key, 0) + 1
+            if key in sizes or parents[key] > 1:
+                continue
+            stack.append((node, True))
+            if isinstance(node, yaml.MappingNode):
+                stack.extend((n, False) for pair in node.value for n in pair)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend((n, False) for n in node.value)
+        if sizes.get(id(root), 0) > MAX_EXPANDED_NODES:
+            shared = [n for n in _walk_unique(root) if parents.get(id(n), 0) > 1]
+            culprit = max(shared, key=lambda n: sizes.get(id(n), 0) * parents[id(n)], default=root)
+            self.fail(culprit, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (this anchor is used "
+                               f"{parents.get(id(culprit), 1)} times); write the repeated part out, or share less")
+
     def frameset(self, text: str) -> tuple[str, list[tuple[Frame, object]]]:
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -250,12 +280,28 @@ class _Reader:
                                f"invalid YAML: {getattr(error, 'problem', None) or error}") from None
         if root is None:
             raise LexiconError(self.path, None, "empty frame file")
+        self.check_expansion(root)
         items = self.mapping(root, _TOP_KEYS, "frame file")
         version = self.string(self.require(items, "version", root, "frame file"), "version")
         frames_node = self.require(items, "frames", root, "frame file")
         if not isinstance(frames_node, yaml.SequenceNode) or not frames_node.value:
             self.fail(frames_node, "frames must be a non-empty list")
         return version, [(self.frame(n), n) for n in frames_node.value]
+
+
+def _walk_unique(root):
+    """Every node of a composed YAML graph once."""
+    seen, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _read_lexicon(path: str | Path | None) -> tuple[str, bytes]:
