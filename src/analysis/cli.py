@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.corpus import load_corpus, write_corpus
-from analysis.errors import InputError
+from analysis.errors import InputError, OutputError
+from analysis.io import SET_FILE, read_table_set
 from analysis.settings import DEFAULT_ENGINE_NAME, DEFAULTS, ENGINE_NAMES, UNITS
 
 if TYPE_CHECKING:  # only for annotations: the heavy imports wait until a command needs them
@@ -30,7 +31,14 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.sources, manifest=args.manifest, columns=columns, clean=args.clean,
                          dedup=args.dedup, dedup_threshold=args.dedup_threshold, max_mb=args.max_mb,
                          source_type=args.source_type)
-    write_corpus(corpus, args.out)
+    text = None
+    if args.text and len(corpus.documents):
+        from analysis.text import analyse_documents
+
+        text = analyse_documents(corpus.documents, tokenizer=_read_settings(args).make_tokenizer(),
+                                 cache_dir=args.cache_dir)
+    # One set: a run killed halfway leaves nothing a later command would read as whole.
+    write_corpus(corpus, args.out, text=text)
     counts = corpus.report.status.value_counts()
     print(f"{len(corpus.report)} inputs: "
           + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("included", "excluded", "merged")))
@@ -41,17 +49,10 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     else:
         print("duplicates: not searched (--no-dedup)")
     print(f"wrote {Path(args.out) / 'documents.parquet'}, cleaning_audit.csv, report.csv")
-    if args.text and len(corpus.documents):
-        from analysis.io import write_tables
-        from analysis.text import analyse_documents
-
-        tables = analyse_documents(corpus.documents, tokenizer=_read_settings(args).make_tokenizer(),
-                                   cache_dir=args.cache_dir)
-        write_tables({Path(args.out) / f"{name}.parquet": getattr(tables, name)
-                      for name in ("sentences", "morphemes", "quotes")})
-        voices = tables.sentences.voice.value_counts()
-        print(f"{len(tables.sentences)} sentences ({voices.get('quote', 0)} quote, {voices.get('narration', 0)} "
-              f"narration), {len(tables.quotes)} quotes; wrote sentences.parquet, morphemes.parquet, quotes.parquet")
+    if text is not None:
+        voices = text.sentences.voice.value_counts()
+        print(f"{len(text.sentences)} sentences ({voices.get('quote', 0)} quote, {voices.get('narration', 0)} "
+              f"narration), {len(text.quotes)} quotes; wrote sentences.parquet, morphemes.parquet, quotes.parquet")
     return 0
 
 
@@ -62,9 +63,8 @@ def _read_input_table(path: str, text_col: str | None, id_col: str | None):
 
     from analysis.corpus import Columns
 
-    written = Path(path) / "documents.parquet"
-    if Path(path).is_dir() and written.exists():
-        return pd.read_parquet(written)
+    if Path(path).is_dir() and ((Path(path) / "documents.parquet").exists() or (Path(path) / SET_FILE).exists()):
+        return read_table_set(path, ["documents.parquet"])["documents"]
     corpus = load_corpus([path], columns=Columns(text=text_col, id=id_col), clean=False, dedup=False)
     excluded = corpus.report[corpus.report.status.ne("included")]
     if len(excluded):
@@ -428,3 +428,6 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, FileNotFoundError) as error:
         print(f"analysis {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except OutputError as error:  # a full disk: one line, the outputs already there intact
+        print(f"analysis {args.command}: error: {error.strerror}", file=sys.stderr)
+        return 1

@@ -205,3 +205,48 @@ def test_a_ragged_csv_is_an_error_naming_the_line(tmp_path, capsys):
     short = tmp_path / "short.csv"
     short.write_text("doc_id,text\na,광주시는 예산을 편성했다.\nb\n", encoding="utf-8")
     assert load_corpus([short]).report.reason.tolist() == ["", "empty text"]  # a missing cell is an empty one
+
+
+def test_a_run_killed_while_replacing_a_corpus_leaves_a_folder_the_next_step_refuses(tmp_path, monkeypatch, capsys):
+    first = make_pages(tmp_path / "first", {"a.txt": GOOD})
+    out = tmp_path / "out"
+    assert main(["corpus", str(first), "--out", str(out), "--cache-dir", str(tmp_path / "cache")]) == 0
+    assert main(["frames", str(out), "--out", str(tmp_path / "hits.csv"), "--cache-dir", str(tmp_path / "cache")]) == 0
+    second = make_pages(tmp_path / "second", {"b.txt": OTHER, "c.txt": GOOD.replace("광주", "부산")})
+    replace, renamed = os.replace, []
+
+    def killed_after_two(src, dst):  # the process dies after renaming two of six tables
+        if len(renamed) == 2:
+            raise KeyboardInterrupt
+        renamed.append(dst)
+        return replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", killed_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        main(["corpus", str(second), "--out", str(out), "--cache-dir", str(tmp_path / "cache")])
+    monkeypatch.setattr(os, "replace", replace)
+    capsys.readouterr()
+    assert main(["frames", str(out), "--out", str(tmp_path / "hits2.csv"), "--cache-dir", str(tmp_path / "cache")]) == 2
+    assert "no set.json: the run that wrote this folder did not finish" in capsys.readouterr().err
+    assert not list(out.glob(".*.tmp"))  # the killed run's temporaries are gone too
+    # Rerunning the corpus step makes the folder whole again.
+    assert main(["corpus", str(second), "--out", str(out), "--cache-dir", str(tmp_path / "cache")]) == 0
+    assert main(["frames", str(out), "--out", str(tmp_path / "hits3.csv"), "--cache-dir", str(tmp_path / "cache")]) == 0
+
+
+def test_tables_of_another_run_or_corpus_are_refused(tmp_path):
+    from analysis.io import read_table_set, write_table_set
+
+    corpus = tmp_path / "corpus"
+    write_table_set(corpus, {"documents.parquet": pd.DataFrame({"doc_id": ["1"], "text": ["가"]})})
+    write_table_set(tmp_path / "text", {"sentences.parquet": pd.DataFrame({"doc_id": ["1"]})},
+                    built_from={"documents": corpus / "documents.parquet"})
+    assert len(read_table_set(tmp_path / "text", ["sentences.parquet"])["sentences"]) == 1
+    # A new corpus: the text tables were built from the old one.
+    write_table_set(corpus, {"documents.parquet": pd.DataFrame({"doc_id": ["2"], "text": ["나"]})})
+    with pytest.raises(ValueError, match=r"built from another version of .*documents\.parquet"):
+        read_table_set(tmp_path / "text", ["sentences.parquet"])
+    # A table replaced behind the set's back.
+    pd.DataFrame({"doc_id": ["3"], "text": ["다"]}).to_parquet(corpus / "documents.parquet")
+    with pytest.raises(ValueError, match="not the table its set was written with"):
+        read_table_set(corpus, ["documents.parquet"])

@@ -77,3 +77,21 @@ def test_scores_match_a_hand_computed_example(tmp_path):
     same = coded.assign(f__coder2=coded.f__coder1, g__coder1=0.0, g__coder2=0.0)
     both = score_validation(same, hits).set_index("frame")
     assert both.loc["f", "alpha"] == 1.0 and np.isnan(both.loc["g", "alpha"])
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_coding_sheet_keeps_formula_like_sentences_as_text(tmp_path, suffix):
+    texts = ['=HYPERLINK("http://example.com","클릭")', "+82 시민", "-5% 감소했다", "@시장 발언", "\t=1+1", "-0.5"]
+    sample = pd.DataFrame({"item": range(1, 7), "doc_id": ["000"] * 6, "sent_id": range(1, 7), "text": texts})
+    path = write_coding_sheet(sample, tmp_path / f"sheet{suffix}", frames=["japan_rivalry"])
+    if suffix == ".xlsx":
+        import openpyxl
+
+        cells = [row[0] for row in openpyxl.load_workbook(path)["coding"].iter_rows(min_row=2, min_col=4, max_col=4)]
+        assert all(cell.data_type == "s" for cell in cells)  # strings, none a formula
+        assert cells[0].value.startswith("'=HYPERLINK")
+    else:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        rows = [line for line in lines if not line.startswith("#")][1:]
+        assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row.split(","))
+    assert read_coding_sheet(path).text.tolist() == texts  # read back as written

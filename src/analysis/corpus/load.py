@@ -20,7 +20,7 @@ from analysis.corpus.cleaning import clean_page
 from analysis.corpus.dedup import DEDUP_THRESHOLD, find_duplicates
 from analysis.corpus.importers import (HANGUL, MAX_BYTES, Columns, CorpusError, Record, decode_bytes, normalise_text,
                                 parse_date, read_source)
-from analysis.io import write_tables
+from analysis.io import write_table_set
 
 REPORT_COLUMNS = ["source", "doc_id", "status", "reason", "format", "encoding", "published", "n_chars_raw",
                   "n_chars_clean", "n_lines_removed", "duplicate_of", "similarity"]
@@ -234,16 +234,19 @@ def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = Non
     return Corpus(documents=docs.reset_index(drop=True), audit=audit, report=report)
 
 
-def write_corpus(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``documents.parquet``, ``cleaning_audit.csv`` and ``report.csv`` into ``out_dir``,
-    all or none of them.
+def write_corpus(corpus: Corpus, out_dir: str | Path, text=None) -> dict[str, Path]:
+    """Write ``documents.parquet``, ``cleaning_audit.csv`` and ``report.csv`` into ``out_dir``
+    as one set (:func:`analysis.io.write_table_set`), with the text layer's sentences,
+    morphemes and quotes when ``text`` (a :class:`analysis.text.TextTables`) is given.
 
     Example
     -------
     >>> write_corpus(load_corpus(["data/raw"]), "output/corpus")["report"].name  # doctest: +SKIP
     'report.csv'
     """
-    out = Path(out_dir)
-    names = {"documents": out / "documents.parquet", "audit": out / "cleaning_audit.csv", "report": out / "report.csv"}
-    write_tables({names["documents"]: corpus.documents, names["audit"]: corpus.audit, names["report"]: corpus.report})
-    return names
+    tables = {"documents.parquet": corpus.documents, "cleaning_audit.csv": corpus.audit, "report.csv": corpus.report}
+    if text is not None:
+        tables.update({f"{name}.parquet": getattr(text, name) for name in ("sentences", "morphemes", "quotes")})
+    written = write_table_set(out_dir, tables)
+    return {"documents": written["documents.parquet"], "audit": written["cleaning_audit.csv"],
+            "report": written["report.csv"]}

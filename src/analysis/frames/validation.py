@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.frames.matcher import resolve_frame_ids
-from analysis.io import write_atomic
+from analysis.io import neutralise_formulas, restore_formulas, write_atomic
 from analysis.settings import SENTENCE_KEY as KEY
 
 __all__ = ["CODER_SUFFIXES", "draw_validation_sample", "read_codebook", "read_coding_sheet", "score_frames",
@@ -107,11 +107,13 @@ def write_coding_sheet(sample: pd.DataFrame, path: str | Path, frames=None) -> P
         for coder in CODER_SUFFIXES:
             sheet[f"{frame}__{coder}"] = ""
     sheet["notes"] = ""
+    # Corpus sentences are untrusted: "=HYPERLINK(...)" must stay text in Excel and LibreOffice.
+    sheet = neutralise_formulas(sheet)
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         guide = pd.DataFrame({"column": [f"{f}__{c}" for f in frame_ids for c in CODER_SUFFIXES],
                               "code": "1 = the sentence uses this frame, 0 = it does not"})
-        codebook = pd.DataFrame({"codebook": read_codebook().splitlines()})
+        codebook = neutralise_formulas(pd.DataFrame({"codebook": read_codebook().splitlines()}), starts="=")
 
         def write(tmp):
             # A file handle, because ExcelWriter refuses the temporary file's suffix.
@@ -174,6 +176,8 @@ def read_coding_sheet(path: str | Path) -> pd.DataFrame:
     for col in ("para_id", "sent_id", "item"):
         if col in df:
             df[col] = pd.to_numeric(df[col])
+    if "text" in df:
+        df["text"] = restore_formulas(df["text"])
     return df
 
 
