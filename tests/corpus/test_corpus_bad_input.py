@@ -4,6 +4,7 @@ One test per row of the README's bad-input table. Every report must satisfy
 inputs = included + excluded + merged.
 """
 
+import json
 import os
 import re
 from pathlib import Path
@@ -250,3 +251,113 @@ def test_tables_of_another_run_or_corpus_are_refused(tmp_path):
     pd.DataFrame({"doc_id": ["3"], "text": ["다"]}).to_parquet(corpus / "documents.parquet")
     with pytest.raises(ValueError, match="not the table its set was written with"):
         read_table_set(corpus, ["documents.parquet"])
+
+
+# --- inputs a first bad-input table did not foresee ------------------------------------
+
+LEDE = ("광주시는 3일 인공지능 중심도시 조성 계획을 발표했다. 시장은 \"우리의 운명은 우리가 개척한다\"고 말했다. "
+        "시는 내년까지 데이터센터와 실증단지를 짓고 인재 1천 명을 기를 계획이다. ")
+
+
+def test_an_article_on_one_line_and_a_very_short_headline_are_kept(tmp_path):
+    folder = make_pages(tmp_path, {"one_line.txt": LEDE * 5, "short_title.txt": "AI 도시 광주\n" + LEDE + "\n둘째 문단이다.\n",
+                                   "big_one_line.txt": LEDE * 20000, "two_short.txt": "광주 AI\n시장은 말했다"})
+    corpus = load_corpus([folder], max_mb=10, dedup=False)
+    report = corpus.report.set_index("source")
+    assert (report.status == "included").all()
+    docs = corpus.documents.set_index("doc_id")
+    assert docs.loc["one_line", "text"] == (LEDE * 5).strip() and docs.loc["one_line", "title"] == ""
+    assert docs.loc["short_title", "title"] == "AI 도시 광주" and docs.loc["short_title", "text"].startswith("광주시는 3일")
+    assert report.loc["short_title.txt", "title"] == "AI 도시 광주"  # the report says what was taken as the title
+    assert len(docs.loc["big_one_line", "text"]) > 2_000_000  # 6 MB in UTF-8
+    assert (docs.loc["two_short", "title"], docs.loc["two_short", "text"]) == ("광주 AI", "시장은 말했다")
+
+
+def test_every_sheet_of_a_workbook_is_read_and_a_different_sheet_is_reported(tmp_path):
+    path = tmp_path / "articles.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        pd.DataFrame({"doc_id": ["a1", "a2"], "text": [LEDE, LEDE + "하나"]}).to_excel(xl, sheet_name="2021", index=False)
+        pd.DataFrame({"doc_id": ["b1"], "text": [LEDE + "둘"]}).to_excel(xl, sheet_name="2022", index=False)
+        pd.DataFrame({"memo": ["검색어: 인공지능", "기간: 2021-2022"]}).to_excel(xl, sheet_name="notes", index=False)
+    corpus = load_corpus([path], dedup=False)
+    report = corpus.report.set_index("source")
+    assert sorted(corpus.documents.doc_id) == ["a1", "a2", "b1"]
+    assert corpus.documents.set_index("doc_id").loc["b1", "sheet"] == "2022"
+    assert report.loc["articles.xlsx#4", "reason"] == ("sheet 'notes' (2 rows) not read: its columns differ from "
+                                                       "the first sheet's")
+    assert_accounted(corpus.report, 4)
+
+
+def test_json_lines_split_on_newlines_only(tmp_path):
+    rows = [{"doc_id": "1", "text": "광주시는\u2028인공지능\u2029도시를\x85만든다."}, {"doc_id": "2", "text": LEDE}]
+    (tmp_path / "rows.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
+                                         encoding="utf-8")
+    corpus = load_corpus([tmp_path / "rows.jsonl"])
+    assert (corpus.report.status == "included").all() and len(corpus.report) == 2
+    assert "인공지능" in corpus.documents.set_index("doc_id").loc["1", "text"]
+
+
+def test_text_stored_as_bytes_is_decoded_and_said_so(tmp_path):
+    table = pd.DataFrame({"doc_id": ["u", "c", "x"],
+                          "text": [LEDE.encode("utf-8"), LEDE.encode("cp949"), bytes(range(0x80, 0x100)) * 3]})
+    table.to_parquet(tmp_path / "bytes.parquet")
+    report = load_corpus([tmp_path / "bytes.parquet"], dedup=False).report.set_index("doc_id")
+    assert report.loc["u", "reason"] == "column 'text' held bytes, decoded as utf-8"
+    assert report.loc["c", "reason"] == "column 'text' held bytes, decoded as cp949"
+    assert report.loc["x", "status"] == "excluded"
+    assert report.loc["x", "reason"] == "empty text"  # the row's own note says why: bytes that are not text
+
+
+def test_unreadable_files_folders_and_broken_links_are_reported_and_the_run_goes_on(tmp_path, monkeypatch):
+    folder = make_pages(tmp_path / "pages", {"good.txt": GOOD, "locked.txt": OTHER, "private/a.txt": GOOD})
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    read_bytes, scandir = Path.read_bytes, os.scandir
+
+    def no_permission(self):
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(self)
+
+    def locked_folder(path="."):
+        if str(path).endswith("private"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(Path, "read_bytes", no_permission)
+    monkeypatch.setattr(os, "scandir", locked_folder)
+    report = load_corpus([folder]).report.set_index("source")
+    assert report.loc["locked.txt", "reason"] == "file not readable: Permission denied"
+    assert report.loc["private/", "reason"] == "folder not readable: Permission denied"
+    assert report.loc["gone.txt", "reason"].startswith("broken link to ")
+    assert report.loc["good.txt", "status"] == "included"
+    assert_accounted(report, 4)
+
+
+def test_damaged_korean_bytes_are_decoded_with_the_damage_recorded(tmp_path):
+    # Cut inside the last two-byte character; one byte that is not UTF-8 in a UTF-8 page.
+    one_bad = ("대구시 스마트시티\n" + LEDE).encode("utf-8").replace("개척".encode(), b"\xff" + "척".encode())
+    folder = make_pages(tmp_path, {"cut.txt": ("광주시 인공지능 도시\n" + LEDE + "시장").encode("cp949")[:-1],
+                                   "one_bad.txt": one_bad, "short_cut.txt": "광주 AI\n시장은 말했다".encode("cp949")[:-1]})
+    report = load_corpus([folder], dedup=False).report.set_index("source")
+    assert (report.status == "included").all()
+    assert report.loc["cut.txt", "encoding"] == "cp949, 1 invalid byte dropped"
+    assert report.loc["one_bad.txt", "encoding"] == "utf-8, 1 invalid byte dropped"
+    assert report.loc["short_cut.txt", "encoding"] == "cp949, 1 invalid byte dropped"
+
+
+def test_reaction_buttons_with_counts_are_page_chrome(tmp_path):
+    page = "광주시 인공지능 도시\n" + LEDE + "\n좋아요 0 훈훈해요 0 슬퍼요 0 화나요 0 후속기사 원해요 0\n추천 12 | 공유 3\n"
+    corpus = load_corpus([make_pages(tmp_path, {"a.txt": page})])
+    assert "좋아요" not in corpus.documents.text[0] and "추천" not in corpus.documents.text[0]
+    assert set(corpus.audit.rule) >= {"reaction_widget"}
+
+
+def test_a_quote_that_never_closes_joins_a_few_lines_not_the_rest_of_the_page(tmp_path):
+    from analysis.corpus.cleaning import MAX_QUOTE_JOIN, clean_page
+
+    lines = ["광주시, 인공지능 중심도시 선언", "이용섭 광주시장은 3일 기자회견에서 \"우리의 운명은 우리가 개척하겠다고 말했다."]
+    lines += [f"시는 {i}번째 사업을 시작했다." for i in range(50)]
+    result = clean_page("\n".join(lines))
+    paragraphs = result.body.split("\n")
+    assert len(paragraphs) == 51 - MAX_QUOTE_JOIN
+    assert paragraphs[0].count("사업을 시작했다") == MAX_QUOTE_JOIN and paragraphs[1] == "시는 5번째 사업을 시작했다."

@@ -196,3 +196,17 @@ def test_tables_have_the_documented_dtypes_fresh_and_cached(tok, docs, tmp_path)
         assert tables.quotes.dtypes.tolist() == [string] + ["int64"] * 5 + [string] * 3
     for name in ("sentences", "morphemes", "quotes"):
         pd.testing.assert_frame_equal(getattr(fresh, name), getattr(cached, name))
+
+
+def test_a_very_long_paragraph_goes_to_kiwi_in_pieces_and_offsets_still_index_the_input():
+    from analysis.text.analyse import MAX_PIECE_CHARS
+
+    sentences = [f"광주시는 {i}번째 인공지능 사업을 시작했다고 밝혔다." for i in range(1200)]
+    text = " ".join(sentences)  # one paragraph, several pieces long
+    assert len(text) > 3 * MAX_PIECE_CHARS
+    docs = pd.DataFrame({"doc_id": ["d"], "title": [""], "text": [text]})
+    tables = analyse_documents(docs, progress=False)
+    got = tables.sentences
+    assert len(got) == 1200 and (got.para_id == 1).all()
+    assert all(text[s:e] == t for s, e, t in zip(got.start, got.end, got.text))
+    assert got.text.tolist() == sentences

@@ -8,7 +8,12 @@ and every removal is returned, so nothing leaves the corpus unrecorded.
 
 The body comes back as one paragraph per line. A raw line that ends inside an open
 quotation is joined with the next one, because a line break inside a quote is a
-rendering artefact, not a paragraph break.
+rendering artefact, not a paragraph break; a quotation mark that never closes joins at
+most ``MAX_QUOTE_JOIN`` lines, so it cannot swallow the rest of the page.
+
+Deciding what is the title never drops the article: a first line too long to be a
+headline (an article saved on one line) stays in the body, and when the only text left
+was taken as the title, it goes back to the body.
 
 Example
 -------
@@ -77,11 +82,15 @@ _CAPTION_ACTION = re.compile(
     r"(?:[을를]\s*하고|청취하고|발언하고|인사하고|경청하고|참석하고|박수를\s*치고|둘러보고|"
     r"살펴보고|지켜보고|설명하고|기념촬영을\s*하고|듣고)\s*있다\.?\s*$"
 )
+# A row of reaction or sharing buttons with their counts: "좋아요 0 훈훈해요 0 슬퍼요 0 화나요 0".
+_REACTION_ROW = re.compile(r"^(?:[\s|·•]*[가-힣A-Za-z]{1,8}(?:\s*[가-힣A-Za-z]{1,6})?\s*[:：]?\s*\d{1,7}[\s|·•]*){2,}$")
 _COMMENT_WIDGET = re.compile(r"댓글|로그인|계정\s*인증|계정을\s*선택|삭제하시겠습니까|복구할\s*수\s*없습니다")
 _QUOTE_CHARS = re.compile(r"[\"“”]")
 _SENTENCE_END = re.compile(r"[.!?。…\"”'’)」』]\s*$|[다요죠까]\s*$")
 
 SHORT_LINE = 40  # interface noise is short; body paragraphs rarely are this short and unpunctuated
+MAX_TITLE = 200  # a longer first line is an article saved on one line, not a headline
+MAX_QUOTE_JOIN = 5  # lines one open quotation may join; more is a mark that never closes
 
 
 @dataclass(frozen=True)
@@ -102,10 +111,10 @@ def _normalise(line: str) -> str:
     return re.sub(r"\s+", " ", line).strip()
 
 
-def _has_open_quote(line: str) -> bool:
-    # Straight quotes pair by parity; curly ones by count of openers and closers.
-    straight = line.count('"')
-    return straight % 2 == 1 or line.count("“") > line.count("”")
+def _quote_balance(line: str) -> tuple[int, int]:
+    """(straight quotes mod 2, curly openers minus closers): a paragraph's balance is the
+    sum over its lines, so an open quote is known without rescanning the paragraph."""
+    return line.count('"') % 2, line.count("“") - line.count("”")
 
 
 def _classify_noise(line: str) -> str | None:
@@ -115,6 +124,8 @@ def _classify_noise(line: str) -> str | None:
         return "ui_token"
     if len(text) <= SHORT_LINE and (_UI_LINE.match(text) or _SKIP_LINK.match(text)):
         return "ui_token"
+    if len(text) <= 120 and _REACTION_ROW.match(text):
+        return "reaction_widget"
     if _DATELINE.match(text) or _BY_LINE.match(text):
         return "dateline"
     if _SOURCE_LINE.match(text):
@@ -137,11 +148,22 @@ def _classify_noise(line: str) -> str | None:
     return None
 
 
-def _is_header_chrome(text: str) -> bool:
-    """A line before the headline that is navigation, a section or a blog name."""
+def _is_header_chrome(text: str, following: str) -> bool:
+    """A line before the headline that is navigation, a section or a blog name.
+
+    A short line right before body text (a paragraph, not another short line) is the
+    headline itself: "AI 도시 광주" above the lede is not a section name.
+    """
     if _QUOTE_CHARS.search(text):
         return False
-    return bool(_BREADCRUMB.search(text)) or (len(text) <= HEADER_CHROME and not _SENTENCE_END.search(text))
+    if _BREADCRUMB.search(text):
+        return True
+    short = len(text) <= HEADER_CHROME and not _SENTENCE_END.search(text)
+    return short and not _is_body_text(following)
+
+
+def _is_body_text(text: str) -> bool:
+    return len(text) > SHORT_LINE and bool(_SENTENCE_END.search(text))
 
 
 def _is_signoff(rule: str | None, text: str) -> bool:
@@ -180,6 +202,8 @@ def clean_page(raw: str) -> CleanResult:
 
     removed: list[tuple[int, str, str]] = []
     title = ""
+    content = [i for i, r in enumerate(rules) if r is None]
+    next_content = {i: _normalise(lines[j]) for i, j in zip(content, content[1:])}
     kept: list[tuple[int, str]] = []  # (raw index, text)
     seen: list[str] = []
     for i, line in enumerate(lines):
@@ -190,10 +214,10 @@ def clean_page(raw: str) -> CleanResult:
             removed.append((i + 1, line, rule))
             continue
         text = _normalise(line)
-        if not title and _is_header_chrome(text):
+        if not title and not kept and _is_header_chrome(text, next_content.get(i, "")):
             removed.append((i + 1, line, "header_chrome"))
             continue
-        if not title:
+        if not title and not kept and len(text) <= MAX_TITLE:
             title = text
             removed.append((i + 1, line, "title"))
             seen.append(text)  # the only entry so far, so the list stays sorted
@@ -214,14 +238,30 @@ def clean_page(raw: str) -> CleanResult:
         bisect.insort(seen, text)
         kept.append((i, text))
 
-    paragraphs: list[str] = []
-    previous_index = None
+    if not kept:
+        # Nothing left but what was taken for the headline or the site's chrome above it:
+        # those lines are the article (a page of one line, or of two short ones).
+        back = [row for row in removed if row[2] in ("title", "header_chrome")]
+        if back:
+            removed = [row for row in removed if row[2] not in ("title", "header_chrome")]
+            lines_back = [(line_no - 1, _normalise(line)) for line_no, line, _ in back]
+            title = lines_back[0][1] if len(lines_back) > 1 and len(lines_back[0][1]) <= MAX_TITLE else ""
+            kept = lines_back[1:] if title else lines_back
+            if title:
+                removed.append((back[0][0], back[0][1], "title"))
+
+    paragraphs: list[list[str]] = []  # each paragraph's lines, joined once at the end
+    previous_index, straight, curly = None, 0, 0
     for index, text in kept:
-        if paragraphs and previous_index == index - 1 and _has_open_quote(paragraphs[-1]):
-            paragraphs[-1] = f"{paragraphs[-1]} {text}"
+        is_open = straight == 1 or curly > 0
+        if paragraphs and previous_index == index - 1 and is_open and len(paragraphs[-1]) <= MAX_QUOTE_JOIN:
+            paragraphs[-1].append(text)
+            s, c = _quote_balance(text)
+            straight, curly = (straight + s) % 2, curly + c
         else:
-            paragraphs.append(text)
+            paragraphs.append([text])
+            straight, curly = _quote_balance(text)
         previous_index = index
 
     audit = pd.DataFrame(removed, columns=["line", "text", "rule"])
-    return CleanResult(title=title, body="\n".join(paragraphs), removed=audit)
+    return CleanResult(title=title, body="\n".join(" ".join(parts) for parts in paragraphs), removed=audit)

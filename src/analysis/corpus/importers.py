@@ -6,11 +6,16 @@ be read, the reason in ``error`` (the corpus stage then reports it as excluded).
 
 - **Pages** (``.txt``, ``.html``, ``.htm``; folders are searched recursively) are scraped
   news pages. Bytes are decoded with a fixed cascade that holds on short Korean text
-  (BOM, strict UTF-8, strict CP949, charset-normalizer last; UTF-16 without a BOM is
+  (BOM, strict UTF-8, strict CP949; then UTF-8 or CP949 with the few invalid bytes
+  replaced, when what is left is clearly Korean, recorded in the encoding;
+  charset-normalizer last, and only if it finds Korean; UTF-16 without a BOM is
   recognised by its NUL bytes) and normalised to NFC;
   HTML is reduced to its visible text first. A file over the size limit is not read.
+  A file or folder that cannot be read (no permission, a broken link) is an input too,
+  reported with the reason.
 - **Tables** (``.csv``, ``.tsv``, ``.jsonl``, ``.parquet``, ``.xlsx``) hold one document a
-  row. Columns are mapped with :class:`Columns` (which one is the text, the id, the
+  row (every sheet of a workbook; JSON Lines split on ``\n`` only, so a U+2028 inside a
+  string stays in it; text stored as bytes is decoded like a page). Columns are mapped with :class:`Columns` (which one is the text, the id, the
   date ...); every other column is kept as metadata. Every cell is read as text, so
   ids such as ``01100201.20210303093000002`` or ``000`` never become numbers.
 - **BigKinds exports** (the Korean news archive's Excel download, or a CSV saved from
@@ -34,6 +39,7 @@ import datetime as dt
 import io
 import json
 import math
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -150,13 +156,35 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError:
                 continue
         if text is None:
+            text, encoding = _decode_nearly_korean(data)
+        if text is None:
             from charset_normalizer import from_bytes
 
             best = from_bytes(data).best()
             if best is None:
                 raise CorpusError("undetectable encoding")
             text, encoding = str(best), best.encoding
+            if not HANGUL.search(text) and sum(b >= 0x80 for b in data[:65536]) > 0.1 * min(len(data), 65536):
+                # A cut or damaged Korean page "decodes" as Thai or Cyrillic: say why it fails.
+                raise CorpusError(f"undetectable encoding: neither UTF-8 nor CP949 (as {encoding} it has no Korean)")
     return normalise_text(text), encoding
+
+
+# At most this share of replaced characters for a damaged page to still count as Korean.
+MAX_REPLACED_SHARE = 0.01
+
+
+def _decode_nearly_korean(data: bytes) -> tuple[str | None, str | None]:
+    """UTF-8 or CP949 with invalid bytes replaced, when the text is clearly Korean: a page
+    cut in the middle of a character, or one bad byte in an otherwise good page."""
+    for candidate in ("utf-8", "cp949"):
+        text = data.decode(candidate, errors="replace")
+        replaced = text.count("\ufffd")
+        letters = sum(ch.isalpha() for ch in text[:20000]) or 1
+        if replaced <= max(2, MAX_REPLACED_SHARE * len(text)) and len(HANGUL.findall(text[:20000])) >= 0.3 * letters:
+            noun = "byte" if replaced == 1 else "bytes"
+            return text.replace("\ufffd", ""), f"{candidate}, {replaced} invalid {noun} dropped"
+    return None, None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -319,15 +347,42 @@ def list_pages(source: str | Path) -> list[tuple[Path, str]]:
     >>> list_pages("data/raw")[0][1]  # doctest: +SKIP
     '000_f1381030a03496e5.txt'
     """
+    return _walk_pages(source)[0]
+
+
+def _walk_pages(source: str | Path) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """``(pages, problems)``: every page under ``source``, and ``(label, reason)`` for each
+    folder that cannot be listed and each link that leads nowhere."""
     source = Path(source)
-    if source.is_dir():
-        found = {p: unicodedata.normalize("NFC", p.relative_to(source).as_posix())
-                 for p in source.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file()}
-    elif source.is_file():
-        found = {source: unicodedata.normalize("NFC", source.name)}
-    else:
+    if source.is_file():
+        return [(source, unicodedata.normalize("NFC", source.name))], []
+    if not source.is_dir():
         raise CorpusError(f"{source}: no such file or folder")
-    return sorted(found.items(), key=lambda item: (item[1], item[0].as_posix()))
+
+    def label(path: str) -> str:
+        return unicodedata.normalize("NFC", Path(path).relative_to(source).as_posix())
+
+    found, problems, visited = {}, [], set()
+
+    def unreadable(error: OSError) -> None:
+        problems.append((label(error.filename) + "/", f"folder not readable: {error.strerror}"))
+
+    for folder, subfolders, files in os.walk(source, onerror=unreadable, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in visited:  # a link back up the tree
+            subfolders[:] = []
+            continue
+        visited.add(real)
+        for name in files:
+            path = Path(folder) / name
+            if path.suffix.lower() not in PAGE_SUFFIXES:
+                continue
+            if path.is_symlink() and not path.exists():
+                problems.append((label(str(path)), f"broken link to {os.readlink(path)}"))
+            else:
+                found[path] = label(str(path))
+    pages = sorted(found.items(), key=lambda item: (item[1], item[0].as_posix()))
+    return pages, sorted(problems)
 
 
 def read_page(path: str | Path, label: str, max_bytes: int) -> Record:
@@ -345,12 +400,17 @@ def read_page(path: str | Path, label: str, max_bytes: int) -> Record:
     name = unicodedata.normalize("NFC", path.stem)
     fmt = "html" if path.suffix.lower() in (".html", ".htm") else "txt"
     record = Record(source=label, doc_id=name, kind="page", format=fmt)
-    size = path.stat().st_size
-    if size > max_bytes:
-        record.error = f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit (--max-mb)"
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            record.error = f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit (--max-mb)"
+            return record
+        data = path.read_bytes()
+    except OSError as error:  # no permission, vanished, a directory named like a page
+        record.error = f"file not readable: {error.strerror or error}"
         return record
     try:
-        text, record.encoding = decode_bytes(path.read_bytes())
+        text, record.encoding = decode_bytes(data)
     except CorpusError as error:
         record.error = str(error)
         return record
@@ -381,6 +441,49 @@ def _cell_to_text(value) -> str:
     return normalise_text(str(value))
 
 
+def _decode_cell(value, column: str, row: int, notes: dict[int, str]):
+    if not isinstance(value, bytes | bytearray):
+        return value
+    try:
+        text, encoding = decode_bytes(bytes(value))
+    except CorpusError as error:
+        notes[row] = f"column {column!r} holds bytes that are not text ({error})"
+        return ""
+    notes[row] = f"column {column!r} held bytes, decoded as {encoding}"
+    return text
+
+
+def _read_workbook(path: Path) -> tuple[pd.DataFrame, str, dict[int, str], list[int]]:
+    """Every sheet of a workbook, rows numbered on across sheets, each row's sheet kept.
+
+    A sheet with other columns than the first (notes, a summary) is not documents: it is
+    reported as one excluded input naming the sheet and its rows, never dropped unsaid.
+    """
+    sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+    frames, errors, numbers, first_columns, n = [], {}, [], None, 0
+    for name, frame in sheets.items():
+        if frame.empty:
+            continue
+        columns = [unicodedata.normalize("NFC", str(c)).strip() for c in frame.columns]
+        if first_columns is None:
+            first_columns = columns
+        if columns != first_columns:
+            n += 1
+            errors[n] = f"sheet {name!r} ({len(frame)} rows) not read: its columns differ from the first sheet's"
+            continue
+        frames.append(frame.assign(**{"sheet": str(name)}) if len(sheets) > 1 else frame)
+        numbers += list(range(n + 1, n + 1 + len(frame)))
+        n += len(frame)
+    if not frames:
+        return pd.DataFrame(), "utf-8", errors, []
+    frame = pd.concat(frames, ignore_index=True)
+    # Excel may hold an id as a number: its digits are already gone, so say so.
+    numeric = {c for c in frame.columns if frame[c].map(lambda v: isinstance(v, float) and not math.isnan(v)).any()}
+    frame = frame.map(_cell_to_text)
+    frame.attrs["numeric_columns"] = {unicodedata.normalize("NFC", str(c)).strip() for c in numeric}
+    return frame, "utf-8", errors, numbers
+
+
 class _EmptyTable(Exception):
     """A table file with nothing to read: reported as one excluded input."""
 
@@ -394,15 +497,15 @@ def _read_frame(path: Path) -> tuple[pd.DataFrame, str, dict[int, str], list[int
     suffix = path.suffix.lower()
     if suffix in (".parquet",):
         frame = pd.read_parquet(path)
-        return frame.map(_cell_to_text), "utf-8", {}, list(range(1, len(frame) + 1))
-    if suffix in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-        # Excel may hold an id as a number: its digits are already gone, so say so.
-        numeric = {c for c in frame.columns
-                   if frame[c].map(lambda v: isinstance(v, float) and not math.isnan(v)).any()}
+        notes: dict[int, str] = {}
+        for column in frame.columns:  # text stored as bytes (a binary column) is decoded, and said so
+            if frame[column].map(lambda v: isinstance(v, bytes | bytearray)).any():
+                frame[column] = [_decode_cell(v, column, row + 1, notes) for row, v in enumerate(frame[column])]
         frame = frame.map(_cell_to_text)
-        frame.attrs["numeric_columns"] = {unicodedata.normalize("NFC", str(c)).strip() for c in numeric}
+        frame.attrs["row_notes"] = notes
         return frame, "utf-8", {}, list(range(1, len(frame) + 1))
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_workbook(path)
     data = path.read_bytes()
     if not data.strip():
         raise _EmptyTable("empty file")
@@ -412,7 +515,10 @@ def _read_frame(path: Path) -> tuple[pd.DataFrame, str, dict[int, str], list[int
         raise _EmptyTable(str(error)) from None
     if suffix in (".jsonl", ".ndjson"):
         rows, errors, numbers = [], {}, []
-        for number, line in enumerate(text.splitlines(), start=1):
+        # "\n" only: splitlines() would also break at U+2028, U+2029 and U+0085, which
+        # json and pandas write raw inside strings.
+        for number, line in enumerate(text.split("\n"), start=1):
+            line = line.removesuffix("\r")
             if not line.strip():
                 continue
             try:
@@ -513,6 +619,7 @@ def _rows_to_records(frame: pd.DataFrame, numbers: list[int], columns: Columns, 
                      encoding: str, max_bytes: int) -> list[Record]:
     """One record per table row: mapped fields, other cells as metadata, flags as errors."""
     numeric = frame.attrs.get("numeric_columns", set())
+    row_notes = frame.attrs.get("row_notes", {})
     frame.columns = [unicodedata.normalize("NFC", str(c)).strip() for c in frame.columns]
     if frame.columns.duplicated().any():
         raise CorpusError(f"{label}: repeated column name(s) {sorted(set(frame.columns[frame.columns.duplicated()]))}")
@@ -533,6 +640,8 @@ def _rows_to_records(frame: pd.DataFrame, numbers: list[int], columns: Columns, 
         record.meta = {target: row[column].strip() for column, target in mapping.items()
                        if target not in ("doc_id", "text", "title")}
         record.meta.update({new: row[old] for old, new in kept.items()})
+        if number in row_notes:
+            record.notes.append(row_notes[number])
         size = len(record.text.encode("utf-8")) if len(record.text) * 4 > max_bytes else 0
         if bigkinds and record.meta.get("bigkinds_excluded"):
             record.error = f"BigKinds {BIGKINDS_FLAG}: {record.meta['bigkinds_excluded']}"
@@ -556,6 +665,10 @@ def read_source(source: str | Path, columns: Columns | None = None, max_bytes: i
     path = Path(source)
     if path.is_file() and path.suffix.lower() in TABLE_SUFFIXES:
         return read_table(path, columns, max_bytes)
-    return [read_page(p, label, max_bytes) for p, label in list_pages(path)]
+    pages, problems = _walk_pages(path)
+    records = [read_page(p, label, max_bytes) for p, label in pages]
+    records += [Record(source=label, doc_id=unicodedata.normalize("NFC", Path(label.rstrip("/")).stem) or label,
+                       kind="page", error=reason) for label, reason in problems]
+    return sorted(records, key=lambda record: record.source)
 
 

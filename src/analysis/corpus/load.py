@@ -22,7 +22,7 @@ from analysis.corpus.importers import (HANGUL, MAX_BYTES, Columns, CorpusError, 
                                 parse_date, read_source)
 from analysis.io import write_table_set
 
-REPORT_COLUMNS = ["source", "doc_id", "status", "reason", "format", "encoding", "published", "n_chars_raw",
+REPORT_COLUMNS = ["source", "doc_id", "status", "reason", "title", "format", "encoding", "published", "n_chars_raw",
                   "n_chars_clean", "n_lines_removed", "duplicate_of", "similarity"]
 AUDIT_COLUMNS = ["doc_id", "line", "text", "rule"]
 MAX_MB = MAX_BYTES / 1e6
@@ -107,7 +107,7 @@ def _attach_manifest(records: list[Record], manifest: pd.DataFrame) -> list[Reco
 def _judge(record: Record, seen_ids: dict[str, str], clean: bool | None) -> tuple[dict, dict | None,
                                                                                   pd.DataFrame | None]:
     """Decide one record: its report row, and its document and audit when included."""
-    row = {"source": record.source, "doc_id": record.doc_id, "status": "excluded", "reason": record.error,
+    row = {"source": record.source, "doc_id": record.doc_id, "status": "excluded", "reason": record.error, "title": "",
            "format": record.format, "encoding": record.encoding, "published": "",
            "n_chars_raw": len(record.text), "n_chars_clean": 0, "n_lines_removed": 0, "duplicate_of": "",
            "similarity": float("nan")}
@@ -140,7 +140,7 @@ def _judge(record: Record, seen_ids: dict[str, str], clean: bool | None) -> tupl
         row["reason"] = "no article text left after cleaning"
         return nothing
     seen_ids[record.doc_id] = record.source
-    row.update(status="included", reason="; ".join(notes), n_chars_clean=len(body),
+    row.update(status="included", reason="; ".join(notes), title=title, n_chars_clean=len(body),
                n_lines_removed=0 if removed is None else len(removed))
     doc = {"doc_id": record.doc_id, "title": title, "text": body, **meta, "published": row["published"]}
     if raw_date or "published" in record.meta:

@@ -45,6 +45,7 @@ quote holding most of it: :func:`find_quote_of_spans`, the one place that decide
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
@@ -340,6 +341,12 @@ class _Document:
         self.by_par: dict[int, list[_Sentence]] = {}
         for row in self.rows:
             self.by_par.setdefault(row.par, []).append(row)
+        # Sentences of a paragraph in order, with their starts and ends for bisection: a
+        # paragraph of thousands of sentences and quotes is then not scanned per quote.
+        for rows in self.by_par.values():
+            rows.sort(key=lambda row: row.start)
+        self.bounds = {par: ([row.start for row in rows], [row.end for row in rows])
+                       for par, rows in self.by_par.items()}
         self.registry: list[tuple[str, str]] = [manifest] if manifest[0] else []
         self.current = ""
         self.quotes: list[dict] = []
@@ -393,17 +400,26 @@ class _Document:
         return self.offsets[first] + start, self.offsets[last] + end
 
     def _find_overlapping(self, par: int, start: int, end: int) -> list[_Sentence]:
-        return [row for row in self.by_par.get(par, []) if row.start < end and start < row.end]
+        rows = self.by_par.get(par, [])
+        if not rows:
+            return []
+        starts, ends = self.bounds[par]
+        found = []
+        for i in range(bisect.bisect_right(ends, start), len(rows)):
+            if starts[i] >= end:
+                break
+            if start < ends[i]:
+                found.append(rows[i])
+        return found
 
     def _locate(self, par: int, pos: int) -> _Sentence | None:
         """The sentence holding character ``pos`` of paragraph ``par`` (or the last one before it)."""
-        best = None
-        for row in self.by_par.get(par, []):
-            if row.start <= pos < row.end:
-                return row
-            if row.start <= pos:
-                best = row
-        return best
+        rows = self.by_par.get(par, [])
+        if not rows:
+            return None
+        starts, _ = self.bounds[par]
+        i = bisect.bisect_right(starts, pos) - 1
+        return rows[i] if i >= 0 else None
 
     def _find_mentions(self, narration: str) -> list[_Mention]:
         """Person mentions in masked narration, in order; full mentions join the registry."""
