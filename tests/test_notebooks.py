@@ -2,6 +2,7 @@
 two reruns give identical bytes for every table and figure."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,50 @@ def test_two_reruns_are_byte_identical(two_runs):
     assert prov_a["outputs"] == prov_b["outputs"]
     assert len(prov_a["outputs"]) == len(files)
     assert prov_a["inputs"] == prov_b["inputs"] and "raw/000_f1381030a03496e5.txt" in prov_a["inputs"]
+
+
+def test_executed_notebooks_show_no_warnings_progress_bars_or_stray_values(two_runs):
+    """What a reader of an executed notebook sees: no warning, error or progress-bar text,
+    nothing on stderr, no bare value echoed at the end of a cell (a path, a Series):
+    a cell ends in a table, a figure or a printed sentence; counts show as integers."""
+    _, (executed, _) = two_runs
+    noise = re.compile(r"warning|deprecat|traceback|PosixPath\(|WindowsPath\(|\r|\[\d\d:\d\d<", re.I)
+    problems = []
+    for path in executed:
+        for number, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+            for output in cell.get("outputs", []):
+                kind, data = output["output_type"], output.get("data", {})
+                text = "".join(output.get("text", "")) if kind == "stream" else "".join(data.get("text/plain", ""))
+                where = f"{path.name}, cell {number}"
+                if kind == "error":
+                    problems.append(f"{where}: {output['ename']}: {output['evalue']}")
+                elif kind == "stream" and output["name"] == "stderr":
+                    problems.append(f"{where}, stderr: {text[:300]!r}")
+                elif "application/vnd.jupyter.widget-view+json" in data:
+                    problems.append(f"{where}: a widget (progress bar?) {text[:100]!r}")
+                elif kind in ("execute_result", "display_data") and not {"text/html", "image/png"} & set(data):
+                    problems.append(f"{where}: echoed value {text[:300]!r}")
+                if noise.search(text):
+                    problems.append(f"{where}: {noise.search(text).group()!r} in {text[:300]!r}")
+    assert not problems, "\n".join(problems)
+    paper = next(p for p in executed if p.name.startswith("05-"))
+    cells = json.loads(paper.read_text(encoding="utf-8"))["cells"]
+    shown = ["".join(o.get("data", {}).get("text/plain", "")) for cell in cells for o in cell.get("outputs", [])]
+    numbers = next(text for text in shown if "nDocs" in text)
+    assert re.search(r"^nDocs\s+5$", numbers, re.M) and not re.search(r"^n[A-Z]\w*\s+\d+\.0$", numbers, re.M), numbers
+
+
+def test_progress_in_a_log_is_a_line_per_state_not_a_redrawn_bar(capsys):
+    from tqdm import tqdm
+
+    from analysis.reproduce import _progress_bar
+
+    bar = tqdm(total=18, **_progress_bar("[1/5] 01-corpus.ipynb"))  # stdout is captured: not a terminal
+    for _ in range(18):
+        bar.update(1)  # within 30 s of the start: no line
+    bar.close()
+    assert capsys.readouterr().out.splitlines() == ["[1/5] 01-corpus.ipynb    0/18 cells  00:00",
+                                                    "[1/5] 01-corpus.ipynb   18/18 cells  00:00"]
 
 
 def test_each_output_names_its_notebook_and_parameters(two_runs):
