@@ -100,11 +100,21 @@ def test_covariate_engines_put_metadata_inside_the_model():
     assert contrast.low > 0.3
     with pytest.raises(ValueError, match="must be a column"):
         T.TopicModel("dmr", 3, seed=1, options={"metadata": "city"}).fit(units)
+    # New units are inferred with their covariate (a units table), never without it.
+    inferred = dmr.transform(units)
+    assert inferred.shape == (len(units), 3) and np.allclose(inferred.sum(axis=1), 1)
+    by_speaker = pd_frame(inferred).groupby(units["speaker"].to_numpy()).mean()
+    assert (by_speaker.idxmax(axis=1) == shares_by_speaker_argmax(dmr, units)).all()
+    assert np.isfinite(dmr.score(units)) and np.isfinite(gdmr.score(units))
     with pytest.raises(NotImplementedError, match="covariate"):
-        dmr.transform(units)
+        dmr.transform(units["tokens"].tolist())
 
 
 def pd_frame(array):
     import pandas as pd
 
     return pd.DataFrame(array)
+
+
+def shares_by_speaker_argmax(model, units):
+    return pd_frame(model.doc_topic_).groupby(units["speaker"].to_numpy()).mean().idxmax(axis=1)

@@ -100,7 +100,12 @@ def sort_key_natural(doc_id: str) -> tuple:
 # People and places a headline names: a name before an office (이용섭 광주시장), or a
 # place with its administrative suffix (대구시, 광주광역시).
 _TITLE_PERSON = re.compile(r"(?<![가-힣])([가-힣]{2,4})\s+[가-힣]{0,6}?(?:시장|도지사|지사|군수|구청장|의장|장관|대통령|총리|위원장|교육감)")
-_TITLE_PLACE = re.compile(r"(?<![가-힣])([가-힣]{2}(?:특별시|광역시|특별자치시|특별자치도|시|도|군|구))(?![가-힣])")
+# Three-syllable names take 시 or 군 (의정부시, 서귀포시, 남양주시, 울릉군); 구 stays
+# two-syllable (공동연구 is no district), provinces are named (올해도 is no province), and
+# a "place" ending in 도시 (중심도시, 혁신도시) is a common noun.
+_PROVINCES = "경기도|강원도|충청북도|충청남도|전라북도|전라남도|경상북도|경상남도|제주도|충북|충남|전북|전남|경북|경남"
+_TITLE_PLACE = re.compile(r"(?<![가-힣])([가-힣]{2,3}(?:특별시|광역시|특별자치시|특별자치도|시|군)|[가-힣]{2}구|"
+                          rf"{_PROVINCES})(?![가-힣])")
 
 
 def find_title_entities(title: str) -> set[str]:
@@ -110,9 +115,12 @@ def find_title_entities(title: str) -> set[str]:
     -------
     >>> sorted(find_title_entities('이용섭 광주시장 "AI 중심도시"')), sorted(find_title_entities("대구시, AI 선포"))
     (['이용섭'], ['대구시'])
+    >>> sorted(find_title_entities("의정부시·서귀포시 스마트시티 선정, 올해도 공동연구"))
+    ['서귀포시', '의정부시']
     """
     title = str(title or "")
-    return set(_TITLE_PERSON.findall(title)) | set(_TITLE_PLACE.findall(title))
+    places = {place for place in _TITLE_PLACE.findall(title) if not place.endswith("도시")}  # 중심도시 is no city's name
+    return set(_TITLE_PERSON.findall(title)) | places
 
 
 def find_duplicates(documents: pd.DataFrame, threshold: float = DEDUP_THRESHOLD, *, num_perm: int = NUM_PERM,

@@ -4,8 +4,9 @@ Built on the hits of :func:`analysis.frames.match_frames` and the sentence and m
 tables of :mod:`analysis.text`. Prevalence is hits per 1,000 tokens (punctuation
 excluded) and the share of sentences carrying a frame, per group (document, speaker,
 city, year ...) and per voice (the mayor's quoted words vs the reporter's narration).
-Intervals are percentile bootstraps that resample sentences within each group, drawn
-from ``numpy.random.default_rng(seed)``, so results repeat exactly for one seed.
+Intervals are percentile bootstraps that resample documents (or another independent
+unit, never sentences within one) within each group, drawn from
+``numpy.random.default_rng(seed)``, so results repeat exactly for one seed.
 
 Example
 -------

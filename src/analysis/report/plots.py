@@ -4,6 +4,8 @@ so :func:`analysis.report.save_figure` can store it beside the figure.
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -238,14 +240,18 @@ def plot_heatmap(matrix: pd.DataFrame, title: str = "", fmt: str = "{:.1f}", cma
         hidden = matrix.shape[1] - max_columns
         matrix = matrix[[c for c in matrix.columns if c in set(totals.index[:max_columns])]]
         title = f"{title} (합계 상위 {max_columns}개, 나머지 {hidden}개는 표에)"
-    fig, ax = plt.subplots(figsize=(1.1 * matrix.shape[1] + 2.6, 0.5 * matrix.shape[0] + 1.4))
+    # Cells narrow as columns grow, so 30 columns fit a 16-inch page (not 35 inches);
+    # their numbers and labels shrink with them.
+    n_cols = matrix.shape[1]
+    cell = 1.1 if n_cols <= 12 else max(0.45, 13.4 / n_cols)
+    fig, ax = plt.subplots(figsize=(cell * n_cols + 2.6, 0.5 * matrix.shape[0] + 1.4))
     image = ax.imshow(matrix.to_numpy(dtype=float), cmap=cmap, aspect="auto")
-    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=rotation,
-                  ha="right" if rotation else "center")
+    ax.set_xticks(range(n_cols), [str(c) for c in matrix.columns], rotation=rotation if cell >= 1 else 60,
+                  ha="right" if rotation or cell < 1 else "center", fontsize=None if cell >= 1 else 7)
     ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index])
     top = float(matrix.to_numpy(dtype=float).max()) if matrix.size else 0.0
     for (i, j), value in pd.DataFrame(matrix.to_numpy(dtype=float)).stack().items():
-        ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8,
+        ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8 if cell >= 0.8 else 6,
                 color="white" if top and value > 0.6 * top else "black")
     fig.colorbar(image, ax=ax, label=cbar_label, shrink=0.8)
     ax.set_title(title)
@@ -395,6 +401,27 @@ def plot_contrasts(contrasts: pd.DataFrame, label: str, title: str = "", xlabel:
     return fig, data
 
 
+_UNIT_NAMES = {"documents": "문서", "doc_id": "문서", "outlet": "언론사", "speaker": "발화자", "city": "도시",
+               "sentences": "문장", "segments": "발화 구간"}
+
+
+def describe_interval(method: str) -> str:
+    """An ``interval`` table value in the figures' language (the tables keep English).
+
+    Example
+    -------
+    >>> describe_interval("bootstrap over documents, percentile (95%)"), describe_interval("exact, no hit (95%)")
+    ('문서 단위 부트스트랩 백분위 95%', '히트 없음: 정확한 상한 95%')
+    """
+    match = re.fullmatch(r"bootstrap over (?P<unit>.+), percentile \((?P<ci>[\d.]+%)\)", str(method))
+    if match:
+        return f"{_UNIT_NAMES.get(match['unit'], match['unit'])} 단위 부트스트랩 백분위 {match['ci']}"
+    match = re.fullmatch(r"exact, no hit \((?P<ci>[\d.]+%)\)", str(method))
+    if match:
+        return f"히트 없음: 정확한 상한 {match['ci']}"
+    return str(method)
+
+
 def _caption(fig, table: pd.DataFrame, extra: str = "") -> None:
     """n (documents) and the interval's method under the figure, when the table says them."""
     parts = [extra] if extra else []
@@ -402,7 +429,7 @@ def _caption(fig, table: pd.DataFrame, extra: str = "") -> None:
         low, high = int(table["n_documents"].min()), int(table["n_documents"].max())
         parts.append(f"n = {low:,} 문서" if low == high else f"n = {low:,}–{high:,} 문서 (집단별)")
     if "interval" in table and len(table):
-        methods = list(dict.fromkeys(table["interval"]))
+        methods = list(dict.fromkeys(describe_interval(m) for m in table["interval"]))
         parts.append("구간: " + "; ".join(methods))
     fig.tight_layout()
     if parts:

@@ -14,8 +14,9 @@ Each engine is three functions and a dict of option defaults:
 
 * ``fit(X, texts, vocabulary, k, seed, options, covariates) -> (topic_term, doc_topic, native)``
   (``covariates``: the dmr/gdmr column's values for the non-empty units, else None);
-* ``infer(native, X, texts, seed, options) -> doc_topic``;
-* ``loglik(native, X, texts, seed, options) -> log-likelihood per token``.
+* ``infer(native, X, texts, seed, options, covariates) -> doc_topic``;
+* ``loglik(native, X, texts, seed, options, covariates) -> log-likelihood per token``
+  (dmr and gdmr need the new units' covariate values; the others ignore them).
 
 ``X`` (a unit-term count matrix) and ``texts`` hold only non-empty units, ``texts``
 already restricted to the vocabulary. Returned rows need not sum to 1: the model
@@ -85,7 +86,7 @@ def _fit_gensim(X, texts, vocabulary, k, seed, options, covariates=None):
     return lda.get_topics(), _infer_gensim(lda, X, texts, seed, options), lda
 
 
-def _infer_gensim(lda, X, texts, seed, options):
+def _infer_gensim(lda, X, texts, seed, options, covariates=None):
     # Inference starts from random gammas; reseeding makes the result
     # independent of how many times the model was queried before.
     lda.random_state = np.random.RandomState(seed)
@@ -93,7 +94,7 @@ def _infer_gensim(lda, X, texts, seed, options):
     return gamma
 
 
-def _loglik_gensim(lda, X, texts, seed, options):
+def _loglik_gensim(lda, X, texts, seed, options, covariates=None):
     lda.random_state = np.random.RandomState(seed)
     return float(lda.log_perplexity(_gensim_corpus(X)))  # per-token bound
 
@@ -128,11 +129,11 @@ def _infer_tomotopy_raw(lda, texts, options):
     return lda.infer(docs, iterations=options["infer_iterations"], workers=1)
 
 
-def _infer_tomotopy(lda, X, texts, seed, options):
+def _infer_tomotopy(lda, X, texts, seed, options, covariates=None):
     return np.array(_infer_tomotopy_raw(lda, texts, options)[0])
 
 
-def _loglik_tomotopy(lda, X, texts, seed, options):
+def _loglik_tomotopy(lda, X, texts, seed, options, covariates=None):
     _, log_ll = _infer_tomotopy_raw(lda, texts, options)
     return float(np.sum(log_ll) / X.sum())
 
@@ -183,9 +184,25 @@ def _fit_gdmr(X, texts, vocabulary, k, seed, options, covariates=None):
     return _train_tomotopy(lda, vocabulary, k, options)
 
 
-def _infer_needs_covariates(native, X, texts, seed, options):
-    raise NotImplementedError("dmr and gdmr models infer new units only with their covariate; "
-                              "refit with the new units instead")
+def _covariate_docs(lda, texts, covariates, numeric: bool):
+    if covariates is None:
+        raise NotImplementedError("dmr and gdmr models infer new units only with their covariate: pass a units "
+                                  "table holding the covariate column")
+    if numeric:
+        return [lda.make_doc(tokens, numeric_metadata=[float(value)]) for tokens, value in zip(texts, covariates)]
+    return [lda.make_doc(tokens, metadata=str(value)) for tokens, value in zip(texts, covariates)]
+
+
+def _infer_covariate_model(numeric: bool):
+    def infer(lda, X, texts, seed, options, covariates=None):
+        docs = _covariate_docs(lda, texts, covariates, numeric)
+        return np.array(lda.infer(docs, iterations=options["infer_iterations"], workers=1)[0])
+
+    def loglik(lda, X, texts, seed, options, covariates=None):
+        docs = _covariate_docs(lda, texts, covariates, numeric)
+        return float(np.sum(lda.infer(docs, iterations=options["infer_iterations"], workers=1)[1]) / X.sum())
+
+    return infer, loglik
 
 
 # --------------------------------------------------------------------------
@@ -206,11 +223,11 @@ def _fit_sklearn_lda(X, texts, vocabulary, k, seed, options, covariates=None):
     return lda.components_, doc_topic, lda
 
 
-def _infer_sklearn_lda(lda, X, texts, seed, options):
+def _infer_sklearn_lda(lda, X, texts, seed, options, covariates=None):
     return lda.transform(X)
 
 
-def _loglik_sklearn_lda(lda, X, texts, seed, options):
+def _loglik_sklearn_lda(lda, X, texts, seed, options, covariates=None):
     return float(-np.log(lda.perplexity(X)))
 
 
@@ -240,12 +257,12 @@ def _scale_nmf_weights(weights, nmf):
     return weights * nmf.components_.sum(axis=1)
 
 
-def _infer_nmf(native, X, texts, seed, options):
+def _infer_nmf(native, X, texts, seed, options, covariates=None):
     tfidf, nmf = native
     return _scale_nmf_weights(nmf.transform(tfidf.transform(X)), nmf)
 
 
-def _loglik_nmf(native, X, texts, seed, options):
+def _loglik_nmf(native, X, texts, seed, options, covariates=None):
     # NMF has no likelihood; its held-out fit is how much of the held-out TF-IDF the
     # topics reconstruct: minus the relative error, so that higher is better here too.
     tfidf, nmf = native
@@ -276,16 +293,15 @@ ENGINES: dict[str, _Engine] = {
         _loglik_tomotopy,
     ),
     "dmr": _Engine(
-        {"iterations": 500, "alpha": 0.1, "eta": 0.01, "sigma": 1.0, "metadata": None},
+        {"iterations": 500, "infer_iterations": 100, "alpha": 0.1, "eta": 0.01, "sigma": 1.0, "metadata": None},
         _fit_dmr,
-        _infer_needs_covariates,
-        _infer_needs_covariates,
+        *_infer_covariate_model(numeric=False),
     ),
     "gdmr": _Engine(
-        {"iterations": 500, "alpha": 0.1, "eta": 0.01, "sigma": 1.0, "numeric": None, "degree": 3},
+        {"iterations": 500, "infer_iterations": 100, "alpha": 0.1, "eta": 0.01, "sigma": 1.0, "numeric": None,
+         "degree": 3},
         _fit_gdmr,
-        _infer_needs_covariates,
-        _infer_needs_covariates,
+        *_infer_covariate_model(numeric=True),
     ),
     "sklearn-lda": _Engine(
         {"max_iter": 50, "doc_topic_prior": None, "topic_word_prior": None},

@@ -223,7 +223,8 @@ class TopicModel(BaseEstimator):
         if not column:
             return None
         if not isinstance(docs_tokens, pd.DataFrame) or column not in docs_tokens.columns:
-            raise ValueError(f"the covariate column {column!r} must be a column of the units table passed to fit")
+            raise ValueError(f"the covariate column {column!r} must be a column of the units table passed to fit "
+                             "(and to transform or score)")
         return docs_tokens[column].to_numpy()[~empty]
 
     def _prepare_new(self, docs_tokens):
@@ -236,7 +237,10 @@ class TopicModel(BaseEstimator):
         texts = keep_known(as_token_lists(docs_tokens), self.vocabulary_)
         X = vectorise(texts, self.vocabulary_).tocsr()
         empty = np.asarray(X.sum(axis=1)).ravel() == 0
-        return X, texts, empty
+        covariates = None
+        if isinstance(docs_tokens, pd.DataFrame) and self.engine in ("dmr", "gdmr"):
+            covariates = self._read_covariates(docs_tokens, self.options_, empty)
+        return X, texts, empty, covariates
 
     def transform(self, docs_tokens) -> np.ndarray:
         """Topic distributions (n x K) for new units; unknown terms are ignored.
@@ -253,11 +257,12 @@ class TopicModel(BaseEstimator):
         >>> bool(shares[0].argmax() == model.doc_topic_[0].argmax())
         True
         """
-        X, texts, empty = self._prepare_new(docs_tokens)
+        X, texts, empty, covariates = self._prepare_new(docs_tokens)
         result = np.full((len(texts), int(self.k)), 1.0 / int(self.k))
         if (~empty).any():
             kept = [t for t, e in zip(texts, empty) if not e]
-            raw = ENGINES[self.engine].infer(self.engine_model_, X[~empty], kept, int(self.seed), self.options_)
+            raw = ENGINES[self.engine].infer(self.engine_model_, X[~empty], kept, int(self.seed), self.options_,
+                                             covariates)
             result[~empty] = normalise_rows(raw)
         return result
 
@@ -278,8 +283,9 @@ class TopicModel(BaseEstimator):
         >>> -1 <= TopicModel("nmf", k=2, seed=0).fit(units).score(units) <= 0
         True
         """
-        X, texts, empty = self._prepare_new(docs_tokens)
+        X, texts, empty, covariates = self._prepare_new(docs_tokens)
         if not (~empty).any():
             return float("nan")
         kept = [t for t, e in zip(texts, empty) if not e]
-        return ENGINES[self.engine].loglik(self.engine_model_, X[~empty], kept, int(self.seed), self.options_)
+        return ENGINES[self.engine].loglik(self.engine_model_, X[~empty], kept, int(self.seed), self.options_,
+                                           covariates)
