@@ -152,15 +152,22 @@ def run_topics(units: pd.DataFrame, *, k: int, seed: int, out_dir: str | Path, e
 
 
 def _cmd_topics(args: argparse.Namespace) -> int:
-    from analysis.text import analyse_documents, tokens_by_unit
-    from analysis.topics import save_model, write_topic_explorer_html
+    import importlib
+    import threading
 
-    documents = _read_input_table(args.input, args.text_col, args.id_col)
-    # The same tokens as the notebooks: one set of defaults (analysis.settings).
-    settings = _read_settings(args)
+    from analysis.text import analyse_documents, tokens_by_unit
+
+    # Work that does not wait for the text goes on threads: Kiwi's model loads while the
+    # table is read, and the topic engines (scikit-learn) import while Kiwi's workers run.
+    settings = _read_settings(args)  # the same tokens as the notebooks (analysis.settings)
     tokenizer = settings.make_tokenizer()
+    tokenizer.preload()
+    threading.Thread(target=importlib.import_module, args=("analysis.topics",), daemon=True).start()
+    documents = _read_input_table(args.input, args.text_col, args.id_col)
     unit = settings.resolve_unit(len(documents))
     tables = analyse_documents(documents, tokenizer=tokenizer, cache_dir=args.cache_dir)
+    from analysis.topics import save_model, write_topic_explorer_html
+
     units = tokens_by_unit(tables.morphemes, unit=unit, tokenizer=tokenizer)
     keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
     passages = tables.sentences.groupby(keys, sort=False)["text"].agg(" ".join).reset_index()

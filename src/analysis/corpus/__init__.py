@@ -26,11 +26,19 @@ Example
 {'included': 5}
 """
 
-from analysis.corpus.cleaning import CleanResult, clean_page
 from analysis.corpus.dedup import DEDUP_THRESHOLD, find_duplicates
 from analysis.corpus.importers import Columns, CorpusError, decode_bytes, normalise_text, parse_date
 from analysis.corpus.load import (AUDIT_COLUMNS, MAX_MB, REPORT_COLUMNS, Corpus, load_corpus, read_manifest,
                                   read_text_file, tidy_text, write_corpus)
+
+
+def __getattr__(name: str):
+    # The page cleaner's patterns compile on first use: commands that read tables do not pay for them.
+    if name in ("CleanResult", "clean_page"):
+        from analysis.corpus import cleaning
+
+        return getattr(cleaning, name)
+    raise AttributeError(f"module 'analysis.corpus' has no attribute {name!r}")
 
 __all__ = ["AUDIT_COLUMNS", "DEDUP_THRESHOLD", "MAX_MB", "REPORT_COLUMNS", "CleanResult", "Columns", "Corpus",
            "CorpusError", "clean_page", "decode_bytes", "find_duplicates", "load_corpus", "normalise_text",

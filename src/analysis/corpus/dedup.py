@@ -30,7 +30,6 @@ import re
 
 import numpy as np
 import pandas as pd
-from datasketch import MinHash, MinHashLSH
 
 DEDUP_THRESHOLD = 0.8
 SHINGLE = 5
@@ -156,6 +155,8 @@ def find_duplicates(documents: pd.DataFrame, threshold: float = DEDUP_THRESHOLD,
     titles = [find_title_entities(t) for t in documents["title"]] if "title" in documents else [set()] * len(ids)
     # LSH proposes pairs down to a lower similarity than the threshold, because its
     # banding misses some pairs near the threshold; exact Jaccard then decides.
+    from datasketch import MinHash, MinHashLSH  # here, not at import: it pulls in scipy.integrate (0.3 s)
+
     lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=num_perm)
     template = MinHash(num_perm=num_perm, seed=1, hashfunc=int)
     shingles: dict[int, np.ndarray] = {}

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.cleaning import clean_page
 from analysis.corpus.dedup import DEDUP_THRESHOLD, find_duplicates
 from analysis.corpus.importers import (HANGUL, MAX_BYTES, Columns, CorpusError, Record, decode_bytes, normalise_text,
                                 parse_date, read_source)
@@ -132,6 +131,8 @@ def _judge(record: Record, seen_ids: dict[str, str], clean: bool | None) -> tupl
         notes.append(f"{error}: published left empty")
     if (record.kind == "page") if clean is None else clean:
         # Cleaning a table cell treats it as a whole scraped page, headline included.
+        from analysis.corpus.cleaning import clean_page  # its many patterns compile only when a page is cleaned
+
         cleaned = clean_page(record.text)
         title, body, removed = record.title or cleaned.title, cleaned.body, cleaned.removed
     else:

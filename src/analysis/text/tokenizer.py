@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -50,8 +51,16 @@ def load_kiwi(userdict=None, *, num_workers: int | None = None, model_type: str 
     return _cached_kiwi(_collect_user_words(userdict), max(1, num_workers or count_workers()), model_type)
 
 
-@functools.lru_cache(maxsize=4)
+_KIWI_LOCK = threading.Lock()  # two threads asking at once get one Kiwi, not two
+
+
 def _cached_kiwi(words: tuple[UserWord, ...], num_workers: int, model_type: str | None):
+    with _KIWI_LOCK:
+        return _build_kiwi(words, num_workers, model_type)
+
+
+@functools.lru_cache(maxsize=4)
+def _build_kiwi(words: tuple[UserWord, ...], num_workers: int, model_type: str | None):
     from kiwipiepy import Kiwi
 
     kiwi = Kiwi(num_workers=num_workers, model_type=model_type)
@@ -116,6 +125,13 @@ class Tokenizer:
     def kiwi(self):
         """This tokenizer's Kiwi, from the per-process cache (never pickled)."""
         return _cached_kiwi(self.user_words, max(1, self.num_workers or count_workers()), self.model_type)
+
+    def preload(self) -> threading.Thread:
+        """Start loading Kiwi's model on a thread (about a second), so that it overlaps
+        with whatever comes first (reading a table, imports); :attr:`kiwi` then waits for it."""
+        thread = threading.Thread(target=lambda: self.kiwi, name="kiwi-preload", daemon=True)
+        thread.start()
+        return thread
 
     def tokenize_with_offsets(self, text: str) -> list[tuple[str, int, int]]:
         """Return ``(token, start, end)`` with offsets into ``text``, for highlighting.
