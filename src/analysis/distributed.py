@@ -217,8 +217,8 @@ def analyse_documents_dask(documents: pd.DataFrame, tokenizer: Tokenizer | None 
     ``client`` (a ``distributed.Client``) or ``address`` (``"tcp://host:8786"``) picks the
     cluster; with neither, the current client or else a temporary ``LocalCluster``.
     ``npartitions`` defaults to four per worker thread. ``cache_dir`` must be a folder
-    every worker can read and write (each partition is cached under its own key, so a
-    rerun with the same partitions hits the cache).
+    every worker can read and write (the cache is per document, so a rerun hits it
+    however the documents fall into partitions).
 
     Example
     -------

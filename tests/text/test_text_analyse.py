@@ -99,7 +99,7 @@ def test_one_kiwi_pass_over_all_paragraphs(tok, docs, kiwi_calls):
 
 def test_cached_rerun_does_not_call_kiwi(tok, docs, tmp_path, kiwi_calls):
     first = analyse_documents(docs, tokenizer=tok, cache_dir=tmp_path, progress=False)
-    assert len(kiwi_calls) == 1 and len(list(tmp_path.glob("*.parquet"))) == 2
+    assert len(kiwi_calls) == 1 and len(list(tmp_path.rglob("*.parquet"))) == 2
     second = analyse_documents(docs, tokenizer=tok, cache_dir=tmp_path, progress=False)
     assert len(kiwi_calls) == 1  # the cache answered
     for name in ("sentences", "morphemes", "quotes"):
@@ -110,6 +110,28 @@ def test_cached_rerun_does_not_call_kiwi(tok, docs, tmp_path, kiwi_calls):
     analyse_documents(changed, tokenizer=tok, cache_dir=tmp_path, progress=False)
     analyse_documents(docs, tokenizer=Tokenizer(synonyms={}), cache_dir=tmp_path, progress=False)
     assert len(kiwi_calls) == 3  # new text, new synonyms: new keys
+
+
+def _speeches(n):
+    return pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(n)], "title": "",
+                         "text": [f"시장은 {i}번째 인공지능 사업을 발표했다.\n\"우리의 운명은 우리가 개척한다\"고 말했다."
+                                  for i in range(n)]})
+
+
+def test_a_rerun_analyses_only_new_or_changed_documents_and_equals_a_cold_run(tok, tmp_path, kiwi_calls, monkeypatch):
+    monkeypatch.setattr(analyse, "CHUNK_DOCS", 3)  # several chunks even for a few documents
+    docs = _speeches(7)
+    analyse_documents(docs, tokenizer=tok, cache_dir=tmp_path, progress=False)
+    assert kiwi_calls == [6, 6, 2]  # 7 documents of 2 paragraphs, 3 documents a chunk
+    grown = pd.concat([docs.iloc[:4], _speeches(9).iloc[7:].assign(doc_id=["n1", "n2"]), docs.iloc[4:]])
+    edited = grown.assign(text=lambda d: d.text.where(d.doc_id != "d01", "새로 고친 문단이다."))
+    for corpus, new_paragraphs in ((grown, 4), (edited, 1), (docs.iloc[[0, 3, 5]], 0)):
+        calls = len(kiwi_calls)
+        cached = analyse_documents(corpus, tokenizer=tok, cache_dir=tmp_path, progress=False)
+        assert sum(kiwi_calls[calls:]) == new_paragraphs  # only what is new is analysed
+        cold = analyse_documents(corpus, tokenizer=tok, progress=False)
+        for name in ("sentences", "morphemes", "quotes"):
+            pd.testing.assert_frame_equal(getattr(cached, name), getattr(cold, name))
 
 
 def test_interrupted_cache_write_leaves_nothing_trusted(tok, docs, tmp_path, kiwi_calls, monkeypatch):
@@ -125,7 +147,7 @@ def test_interrupted_cache_write_leaves_nothing_trusted(tok, docs, tmp_path, kiw
     with pytest.raises(KeyboardInterrupt):
         analyse_documents(docs, tokenizer=tok, cache_dir=tmp_path, progress=False)
     monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
-    assert not list(tmp_path.glob("*morphemes*"))  # neither the partial nor a final file
+    assert not list(tmp_path.rglob("*morphemes*"))  # neither the partial nor a final file
     tables = analyse_documents(docs, tokenizer=tok, cache_dir=tmp_path, progress=False)
     assert len(kiwi_calls) == 2 and not tables.morphemes.empty
 

@@ -8,15 +8,16 @@ call) and packs its results as they stream in; :func:`build_tables` makes the se
 morphemes tables of them; :func:`analyse_documents` adds voice, speaker and the quotes table
 (:mod:`analysis.text.quotes`). The columns are described in :mod:`analysis.text`.
 
-The sentences and morphemes tables are cached as parquet in ``cache_dir`` under the
-sha256 of the paragraphs and the settings that change Kiwi's output (:func:`hash_inputs`),
-written to a temporary name and renamed (:func:`analysis.io.write_atomic`). Quotes are
-recomputed from them on every run.
+The sentences and morphemes tables are cached as parquet in ``cache_dir``, document by
+document (:func:`hash_documents`) in a store per set of settings that change Kiwi's
+output (:func:`hash_settings`): a rerun analyses only the documents that are new or
+changed. Quotes are recomputed from the tables on every run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from array import array
@@ -29,17 +30,17 @@ import pandas as pd
 import pyarrow as pa
 from tqdm.auto import tqdm
 
-from analysis.io import write_atomic
+from analysis.io import write_all, write_json
 from analysis.text.quotes import QUOTE_COLUMNS, attribute_quotes, mark_own_voice
 from analysis.text.tokenizer import Tokenizer
 
 __all__ = ["CACHE_VERSION", "MORPHEME_COLUMNS", "SENTENCE_COLUMNS", "TextTables", "analyse_documents",
-           "analyse_paragraphs", "analyse_texts", "build_tables", "collect_speakers", "hash_inputs",
+           "analyse_paragraphs", "analyse_texts", "build_tables", "collect_speakers", "hash_documents", "hash_inputs",
            "load_or_build_tables", "run_kiwi", "split_paragraphs", "strip_invisible"]
 
 SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "start", "end", "text", "voice", "speaker"]
 MORPHEME_COLUMNS = ["doc_id", "para_id", "sent_id", "form", "tag", "lemma", "start", "end"]
-CACHE_VERSION = "2"  # bump when the layout of cached tables changes
+CACHE_VERSION = "3"  # bump when the layout of cached tables changes
 
 _INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
 _SAME_WIDTH = str.maketrans({"\xa0": " ", "\u3000": " ", "\t": " "})
@@ -352,29 +353,129 @@ def build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, progress: bool)
 
 
 # --- cache ----------------------------------------------------------------------------
+#
+# Content-addressed per document. Each document's key is the sha256 of its paragraphs
+# (ids, offsets, text); a store folder per set of settings that change Kiwi's output
+# (versions, model, user words, synonyms) holds chunks: the sentences and morphemes of up
+# to CHUNK_DOCS documents analysed together, and last a ``.keys.json`` naming each
+# document with its key. A document is analysed only when no chunk holds its key, so
+# adding, removing or editing documents re-analyses only those; other settings use
+# another store, so nothing stale is served; a chunk whose keys file was never written
+# (an interrupted run) is never read. A document's rows do not depend on the others
+# analysed with it, so the tables equal a cold run's, whatever the chunks.
+
+CHUNK_DOCS = 2000
 
 
-def hash_inputs(paragraphs: pd.DataFrame, tokenizer: Tokenizer) -> str:
-    """The cache key: sha256 of the paragraphs, the analysis settings and the versions."""
+def hash_settings(tokenizer: Tokenizer) -> str:
+    """sha256 of the cache layout's version and of the settings that change Kiwi's output."""
     settings = tokenizer.describe()
     digest = hashlib.sha256(f"text-cache {CACHE_VERSION}\x1e".encode())
     for name in ("kiwipiepy", "model", "model_type", "user_words", "synonyms"):
         digest.update(f"{name}={settings[name]!r}\x1e".encode())
+    return digest.hexdigest()
+
+
+def hash_inputs(paragraphs: pd.DataFrame, tokenizer: Tokenizer) -> str:
+    """sha256 of the paragraphs and the analysis settings: one key for a whole corpus."""
+    digest = hashlib.sha256(hash_settings(tokenizer).encode())
     for doc_id, para_id, offset, text in paragraphs.itertuples(index=False):
         digest.update(f"{doc_id}\x1f{para_id}\x1f{offset}\x1f{text}\x1e".encode())
     return digest.hexdigest()
 
 
+def hash_documents(paragraphs: pd.DataFrame) -> dict[str, str]:
+    """``{doc_id: key}`` in document order, the key hashing the document's paragraph rows.
+
+    Example
+    -------
+    >>> keys = hash_documents(split_paragraphs(pd.DataFrame({"doc_id": ["a", "b"], "text": ["가", "나"]})))
+    >>> list(keys), len(keys["a"])
+    (['a', 'b'], 32)
+    """
+    digests: dict[str, object] = {}
+    for doc_id, para_id, offset, text in paragraphs.itertuples(index=False):
+        digest = digests.get(doc_id)
+        if digest is None:
+            digest = digests[doc_id] = hashlib.sha256(f"{doc_id}\x1e".encode())
+        digest.update(f"{para_id}\x1f{offset}\x1f{text}\x1e".encode())
+    return {doc_id: digest.hexdigest()[:32] for doc_id, digest in digests.items()}
+
+
+def _read_index(store: Path) -> dict[str, str]:
+    """``{document key: chunk name}`` over the store's finished chunks."""
+    index: dict[str, str] = {}
+    for keys_file in sorted(store.glob("*.keys.json")):
+        chunk = keys_file.name[: -len(".keys.json")]
+        for key in json.loads(keys_file.read_text(encoding="utf-8")).values():
+            index.setdefault(key, chunk)
+    return index
+
+
+def _write_chunk(store: Path, sentences: pd.DataFrame, morphemes: pd.DataFrame, keys: dict[str, str]) -> str:
+    chunk = hashlib.sha256("\n".join(sorted(keys.values())).encode()).hexdigest()[:24]
+    write_all({store / f"{chunk}.sentences.parquet": lambda tmp: sentences.to_parquet(tmp, index=False),
+               store / f"{chunk}.morphemes.parquet": lambda tmp: morphemes.to_parquet(tmp, index=False)})
+    write_json(keys, store / f"{chunk}.keys.json")  # last: only now is the chunk trusted
+    return chunk
+
+
 def load_or_build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, cache_dir,
                          progress: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`build_tables`, read from ``cache_dir`` when cached there (written there if not)."""
+    """:func:`build_tables`, with each document read from ``cache_dir`` when cached there
+    (and the documents that are not analysed, in chunks, and written there)."""
     if cache_dir is None:
         return build_tables(paragraphs, tokenizer, progress)
-    key = hash_inputs(paragraphs, tokenizer)[:32]
-    paths = [Path(cache_dir) / f"text-{key}.{name}.parquet" for name in ("sentences", "morphemes")]
-    if all(path.exists() for path in paths):
-        return tuple(pd.read_parquet(path) for path in paths)
-    tables = build_tables(paragraphs, tokenizer, progress)
-    for table, path in zip(tables, paths):
-        write_atomic(path, lambda tmp, table=table: table.to_parquet(tmp, index=False))
-    return tables
+    store = Path(cache_dir) / f"text-{hash_settings(tokenizer)[:24]}"
+    keys = hash_documents(paragraphs)
+    index = _read_index(store) if store.exists() else {}
+    missing = [doc for doc, key in keys.items() if key not in index]
+    fresh: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    for start in range(0, len(missing), CHUNK_DOCS):
+        group = missing[start:start + CHUNK_DOCS]
+        tables = build_tables(paragraphs[paragraphs["doc_id"].isin(set(group))], tokenizer, progress)
+        chunk = _write_chunk(store, *tables, {doc: keys[doc] for doc in group})
+        fresh[chunk] = tables
+        index.update({keys[doc]: chunk for doc in group})
+    if len(fresh) == 1 and len(missing) == len(keys):  # a cold run in one chunk: already in order
+        return next(iter(fresh.values()))
+    chunk_tables: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    for chunk in dict.fromkeys(index[key] for key in keys.values()):
+        chunk_tables[chunk] = fresh.get(chunk) or tuple(pd.read_parquet(store / f"{chunk}.{name}.parquet")
+                                                         for name in ("sentences", "morphemes"))
+    return tuple(_assemble([(index[key], doc) for doc, key in keys.items()],
+                           {chunk: tables[i] for chunk, tables in chunk_tables.items()}) for i in (0, 1))
+
+
+def _assemble(wanted: list[tuple[str, str]], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One table of the ``(chunk, doc_id)`` documents in that order, each document's rows as
+    stored. A chunk holds its documents' rows contiguously, so consecutive documents of one
+    chunk are one slice: a corpus with a few new documents is a few dozen slices, not a
+    sort of every row."""
+    spans = {chunk: _document_spans(table) for chunk, table in tables.items()}
+    slices: list[tuple[str, int, int]] = []
+    for chunk, doc in wanted:
+        span = spans[chunk].get(doc)
+        if span is None:  # a document without paragraphs has no rows
+            continue
+        if slices and slices[-1][0] == chunk and slices[-1][2] == span[0]:
+            slices[-1] = (chunk, slices[-1][1], span[1])
+        else:
+            slices.append((chunk, *span))
+    if len(slices) == 1 and slices[0][1:] == (0, len(tables[slices[0][0]])):
+        return tables[slices[0][0]].reset_index(drop=True)
+    if not slices:
+        return next(iter(tables.values())).iloc[:0].reset_index(drop=True)
+    return pd.concat([tables[chunk].iloc[a:b] for chunk, a, b in slices], ignore_index=True)
+
+
+def _document_spans(table: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """``{doc_id: (first row, end row)}`` of a table whose documents' rows are contiguous."""
+    codes, uniques = pd.factorize(table["doc_id"])  # hashing in C: no Python call per row
+    if not len(codes):
+        return {}
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ends = np.r_[starts[1:], len(codes)]
+    return {uniques[codes[a]]: (int(a), int(b)) for a, b in zip(starts, ends)}
+
+

@@ -69,6 +69,9 @@ def _build_kiwi(words: tuple[UserWord, ...], num_workers: int, model_type: str |
     return kiwi
 
 
+_cached_kiwi.cache_info, _cached_kiwi.cache_clear = _build_kiwi.cache_info, _build_kiwi.cache_clear
+
+
 def _collect_user_words(userdict) -> tuple[UserWord, ...]:
     if userdict is None or isinstance(userdict, (str, Path)):
         return tuple(read_userdict(userdict))
