@@ -49,7 +49,7 @@ def time_runs(documents: pd.DataFrame, tokenizer: Tokenizer, repeat: int) -> lis
     rows = []
     paragraphs = split_paragraphs(documents)
     stages = {
-        "tokenise": lambda cache: load_or_build_tables(paragraphs, tokenizer, cache, progress=False),
+        "tokenise": lambda cache: load_or_build_tables(paragraphs, tokenizer, cache, progress=False)[:2],
         "analyse_documents": lambda cache: analyse_documents(documents, tokenizer, cache, progress=False),
     }
     for stage, run in stages.items():

@@ -216,10 +216,11 @@ def test_a_run_killed_while_replacing_a_corpus_leaves_a_folder_the_next_step_ref
     second = make_pages(tmp_path / "second", {"b.txt": OTHER, "c.txt": GOOD.replace("광주", "부산")})
     replace, renamed = os.replace, []
 
-    def killed_after_two(src, dst):  # the process dies after renaming two of six tables
-        if len(renamed) == 2:
-            raise KeyboardInterrupt
-        renamed.append(dst)
+    def killed_after_two(src, dst):  # the process dies after renaming two of the folder's six tables
+        if Path(dst).parent == out:
+            if len(renamed) == 2:
+                raise KeyboardInterrupt
+            renamed.append(dst)
         return replace(src, dst)
 
     monkeypatch.setattr(os, "replace", killed_after_two)

@@ -99,7 +99,7 @@ def test_one_kiwi_pass_over_all_paragraphs(tok, docs, kiwi_calls):
 
 def test_cached_rerun_does_not_call_kiwi(tok, docs, tmp_path, kiwi_calls):
     first = analyse_documents(docs, tokenizer=tok, cache_dir=tmp_path, progress=False)
-    assert len(kiwi_calls) == 1 and len(list(tmp_path.rglob("*.parquet"))) == 2
+    assert len(kiwi_calls) == 1 and len(list(tmp_path.rglob("*.parquet"))) == 3  # sentences, morphemes, quotes
     second = analyse_documents(docs, tokenizer=tok, cache_dir=tmp_path, progress=False)
     assert len(kiwi_calls) == 1  # the cache answered
     for name in ("sentences", "morphemes", "quotes"):

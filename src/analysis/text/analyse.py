@@ -10,8 +10,8 @@ morphemes tables of them; :func:`analyse_documents` adds voice, speaker and the 
 
 The sentences and morphemes tables are cached as parquet in ``cache_dir``, document by
 document (:func:`hash_documents`) in a store per set of settings that change Kiwi's
-output (:func:`hash_settings`): a rerun analyses only the documents that are new or
-changed. Quotes are recomputed from the tables on every run.
+output (:func:`hash_settings`), with each document's quotes: a rerun analyses only the
+documents that are new or changed (or whose manifest speaker changed).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ __all__ = ["CACHE_VERSION", "MORPHEME_COLUMNS", "SENTENCE_COLUMNS", "TextTables"
 
 SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "start", "end", "text", "voice", "speaker"]
 MORPHEME_COLUMNS = ["doc_id", "para_id", "sent_id", "form", "tag", "lemma", "start", "end"]
-CACHE_VERSION = "3"  # bump when the layout of cached tables changes
+CACHE_VERSION = "4"  # bump when the layout of cached tables changes
 
 _INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
 _SAME_WIDTH = str.maketrans({"\xa0": " ", "\u3000": " ", "\t": " "})
@@ -77,8 +77,8 @@ def analyse_documents(documents: pd.DataFrame, tokenizer: Tokenizer | None = Non
     """
     tokenizer = tokenizer or Tokenizer()
     paragraphs = split_paragraphs(documents)
-    sentences, morphemes = load_or_build_tables(paragraphs, tokenizer, cache_dir, progress)
-    sentences, quotes = attribute_quotes(paragraphs, sentences, morphemes, collect_speakers(documents))
+    sentences, morphemes, quotes = load_or_build_tables(paragraphs, tokenizer, cache_dir, progress,
+                                                        collect_speakers(documents))
     sentences = mark_own_voice(sentences, documents)
     return TextTables(sentences[SENTENCE_COLUMNS], morphemes[MORPHEME_COLUMNS], quotes[QUOTE_COLUMNS])
 
@@ -384,8 +384,9 @@ def hash_inputs(paragraphs: pd.DataFrame, tokenizer: Tokenizer) -> str:
     return digest.hexdigest()
 
 
-def hash_documents(paragraphs: pd.DataFrame) -> dict[str, str]:
-    """``{doc_id: key}`` in document order, the key hashing the document's paragraph rows.
+def hash_documents(paragraphs: pd.DataFrame, speakers: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
+    """``{doc_id: key}`` in document order, the key hashing the document's paragraph rows
+    and its manifest speaker (which quote attribution falls back on).
 
     Example
     -------
@@ -397,7 +398,8 @@ def hash_documents(paragraphs: pd.DataFrame) -> dict[str, str]:
     for doc_id, para_id, offset, text in paragraphs.itertuples(index=False):
         digest = digests.get(doc_id)
         if digest is None:
-            digest = digests[doc_id] = hashlib.sha256(f"{doc_id}\x1e".encode())
+            speaker = (speakers or {}).get(doc_id, ("", ""))
+            digest = digests[doc_id] = hashlib.sha256(f"{doc_id}\x1e{speaker[0]}\x1f{speaker[1]}\x1e".encode())
         digest.update(f"{para_id}\x1f{offset}\x1f{text}\x1e".encode())
     return {doc_id: digest.hexdigest()[:32] for doc_id, digest in digests.items()}
 
@@ -412,39 +414,53 @@ def _read_index(store: Path) -> dict[str, str]:
     return index
 
 
-def _write_chunk(store: Path, sentences: pd.DataFrame, morphemes: pd.DataFrame, keys: dict[str, str]) -> str:
+_CHUNK_TABLES = ("sentences", "morphemes", "quotes")
+
+
+def _write_chunk(store: Path, tables: tuple[pd.DataFrame, ...], keys: dict[str, str]) -> str:
     chunk = hashlib.sha256("\n".join(sorted(keys.values())).encode()).hexdigest()[:24]
-    write_all({store / f"{chunk}.sentences.parquet": lambda tmp: sentences.to_parquet(tmp, index=False),
-               store / f"{chunk}.morphemes.parquet": lambda tmp: morphemes.to_parquet(tmp, index=False)})
+    write_all({store / f"{chunk}.{name}.parquet": lambda tmp, table=table: table.to_parquet(tmp, index=False)
+               for name, table in zip(_CHUNK_TABLES, tables)})
     write_json(keys, store / f"{chunk}.keys.json")  # last: only now is the chunk trusted
     return chunk
 
 
-def load_or_build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, cache_dir,
-                         progress: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`build_tables`, with each document read from ``cache_dir`` when cached there
-    (and the documents that are not analysed, in chunks, and written there)."""
+def load_or_build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, cache_dir, progress: bool,
+                         speakers: dict[str, tuple[str, str]] | None = None
+                         ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The sentences (with voice and speaker), morphemes and quotes of :func:`split_paragraphs`'
+    rows: :func:`build_tables` and :func:`analysis.text.quotes.attribute_quotes`, with each
+    document read from ``cache_dir`` when cached there (the others analysed in chunks and
+    written there). ``speakers`` is the manifest's, as :func:`collect_speakers` gives it."""
     if cache_dir is None:
-        return build_tables(paragraphs, tokenizer, progress)
+        return _build_layer(paragraphs, tokenizer, progress, speakers)
     store = Path(cache_dir) / f"text-{hash_settings(tokenizer)[:24]}"
-    keys = hash_documents(paragraphs)
+    keys = hash_documents(paragraphs, speakers)
     index = _read_index(store) if store.exists() else {}
     missing = [doc for doc, key in keys.items() if key not in index]
-    fresh: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    fresh: dict[str, tuple[pd.DataFrame, ...]] = {}
     for start in range(0, len(missing), CHUNK_DOCS):
         group = missing[start:start + CHUNK_DOCS]
-        tables = build_tables(paragraphs[paragraphs["doc_id"].isin(set(group))], tokenizer, progress)
-        chunk = _write_chunk(store, *tables, {doc: keys[doc] for doc in group})
+        tables = _build_layer(paragraphs[paragraphs["doc_id"].isin(set(group))], tokenizer, progress, speakers)
+        chunk = _write_chunk(store, tables, {doc: keys[doc] for doc in group})
         fresh[chunk] = tables
         index.update({keys[doc]: chunk for doc in group})
     if len(fresh) == 1 and len(missing) == len(keys):  # a cold run in one chunk: already in order
         return next(iter(fresh.values()))
-    chunk_tables: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    chunk_tables: dict[str, tuple[pd.DataFrame, ...]] = {}
     for chunk in dict.fromkeys(index[key] for key in keys.values()):
         chunk_tables[chunk] = fresh.get(chunk) or tuple(pd.read_parquet(store / f"{chunk}.{name}.parquet")
-                                                         for name in ("sentences", "morphemes"))
-    return tuple(_assemble([(index[key], doc) for doc, key in keys.items()],
-                           {chunk: tables[i] for chunk, tables in chunk_tables.items()}) for i in (0, 1))
+                                                         for name in _CHUNK_TABLES)
+    wanted = [(index[key], doc) for doc, key in keys.items()]
+    return tuple(_assemble(wanted, {chunk: tables[i] for chunk, tables in chunk_tables.items()})
+                 for i in range(len(_CHUNK_TABLES)))
+
+
+def _build_layer(paragraphs: pd.DataFrame, tokenizer: Tokenizer, progress: bool, speakers):
+    """Kiwi's tables and the quotes of some documents (no document depends on another)."""
+    sentences, morphemes = build_tables(paragraphs, tokenizer, progress)
+    sentences, quotes = attribute_quotes(paragraphs, sentences, morphemes, speakers or {})
+    return sentences, morphemes, quotes
 
 
 def _assemble(wanted: list[tuple[str, str]], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
