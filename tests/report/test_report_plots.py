@@ -3,6 +3,7 @@
 import warnings
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -70,3 +71,83 @@ def test_figures_stay_bounded_with_many_groups():
     heat = pd.DataFrame(np.ones((5, 200)), columns=groups)
     fig, data = plots.plot_heatmap(heat, title="t", max_columns=30)
     assert data.shape[1] == 31 and fig.get_size_inches()[0] < 40 and "나머지 170개" in fig.axes[0].get_title()
+
+
+def _texts(fig):
+    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_text()]
+
+
+def test_topic_terms_share_one_x_scale_with_a_label_and_named_panels():
+    terms = pd.DataFrame({"topic": [1, 1, 2, 2], "rank": [1, 2, 1, 2], "term": ["인공지능", "데이터", "일본", "추월하다"],
+                          "weight": [0.18, 0.05, 0.011, 0.004]})
+    fig, _ = plots.plot_topic_terms(terms, n=2, ncols=2, labels={1: "토픽 1: 인공지능·데이터", 2: "토픽 2: 일본·추월"})
+    first, second = fig.axes[:2]
+    assert first.get_xlim() == second.get_xlim()  # one scale, so bars compare across topics
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in first.get_xticklabels() if t.get_text()]
+    assert ticks == ["0.0", "0.1", "0.2"]  # the same decimals on every tick
+    assert first.get_xlabel() and "인공지능" in first.get_title() and "토픽 2" in second.get_title()
+
+
+def test_metric_panels_label_axes_mark_k_show_seeds_and_say_what_is_missing():
+    sweep = pd.DataFrame({"k": [2, 3], "npmi_doc": [0.1, 0.2], "npmi_doc_sd": [0.01, 0.02], "exclusivity": [9.1, 9.4],
+                          "perplexity": [float("nan")] * 2})
+    runs = pd.DataFrame({"k": [2, 2, 3, 3], "seed": [1, 2, 1, 2], "npmi_doc": [0.09, 0.11, 0.18, 0.22],
+                         "exclusivity": [9.0, 9.2, 9.3, 9.5]})
+    fig, data = plots.plot_metric_panels(sweep, "k", ["npmi_doc", "exclusivity", "perplexity"], err={"npmi_doc": "npmi_doc_sd"},
+                                         mark=3, runs=runs)
+    assert len(fig.axes) == 2 and all(ax.get_ylabel() for ax in fig.axes)
+    assert "0~10" in fig.axes[1].get_ylabel()  # the exclusivity scale
+    texts = _texts(fig)
+    assert "선택한 K = 3" in texts and "시드별 값" in texts
+    assert any("퍼플렉서티" in t and "없음" in t for t in texts)  # the absent panel is named
+    assert {"npmi_doc_seed_1", "npmi_doc_seed_2"} <= set(data.columns)
+
+
+def test_over_time_breaks_lines_at_years_without_data_and_ticks_whole_years():
+    table = pd.DataFrame({"topic": 1, "year": ["2018", "2019", "2020", "2023"], "mean": [0.1, 0.2, 0.3, 0.2],
+                          "ci_low": [0.05, 0.1, 0.2, 0.1], "ci_high": [0.2, 0.3, 0.4, 0.3], "n_documents": 2})
+    fig, _ = plots.plot_over_time(table, time="year", facet="topic")
+    ax = fig.axes[0]
+    joined = [len(line.get_xdata()) for line in ax.lines if line.get_linestyle() == "-"]
+    assert joined == [3]  # 2018-2020 joined by a line; 2023 a point on its own
+    fig.canvas.draw()
+    assert all(t.get_text().isdigit() for t in ax.get_xticklabels() if t.get_text())  # no 2018.25
+    assert any("2021–2022" in t for t in _texts(fig))
+
+
+def test_heatmap_tells_no_data_from_zero_and_gives_n():
+    heat = pd.DataFrame({"이용섭\n인용": [1.5, 0.0], "강기정\n인용": [0.04, float("nan")]}, index=["일본 추월", "위기를 기회로"])
+    fig, data = plots.plot_heatmap(heat, column_n={"이용섭\n인용": 3, "강기정\n인용": 1})
+    cells = [t.get_text() for t in fig.axes[0].texts]
+    assert cells == ["1.5", "<0.1", "0", "–"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["이용섭\n인용\n(n=3)", "강기정\n인용\n(n=1)"]
+    assert any("자료 없음" in t for t in _texts(fig))
+    turned, data = plots.plot_heatmap(pd.DataFrame(np.ones((2, 14)), columns=[f"g{i}" for i in range(14)]),
+                                      transpose_over=12, column_n={f"g{i}": i for i in range(14)})
+    assert data.shape == (14, 3) and turned.axes[0].get_yticklabels()[2].get_text() == "g2 (n=2)"
+
+
+def test_keyness_ranks_by_g2_and_marks_zero_counts():
+    table = pd.DataFrame({"term": ["희귀", "흔함", "반대"], "count_a": [6, 155, 0], "count_b": [0, 1, 40],
+                          "g2": [6.9, 112.0, 50.0], "log_ratio": [3.2, 2.9, -5.0]})
+    fig, data = plots.plot_keyness(table, n=1)
+    assert list(data.term) == ["반대", "흔함"]  # 155:1 outranks 6:0 though its ratio is smaller
+    assert any("0.5" in t for t in _texts(fig))  # the caption explains the hatched bars
+
+
+def test_cleaning_audit_names_rules_and_documents_in_korean():
+    audit = pd.DataFrame({"doc_id": ["000", "000", "001"], "rule": ["photo_caption", "ui_token", "byline"]})
+    fig, data = plots.plot_cleaning_audit(audit)
+    assert fig.axes[0].get_ylabel() == "문서"
+    assert set(data.columns) == {"doc_id", "사진 설명", "화면 요소", "기자·출처 표시"}
+
+
+def test_png_is_300_dpi(tmp_path):
+    from PIL import Image
+
+    use_korean_style()
+    fig, data = plots.plot_keyness(KEYNESS, labels=("광주", "대구"))
+    png = [p for p in save_figure(fig, tmp_path / "k", data=data) if p.suffix == ".png"][0]
+    with Image.open(png) as image:
+        assert round(image.info["dpi"][0]) == 300

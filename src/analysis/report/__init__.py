@@ -1,22 +1,26 @@
 """Report stage: figures, tables and numbers on disk, and the provenance of each.
 
 - :mod:`~analysis.report.figures`: the house style (Korean font embedded) and the one
-  save function, :func:`save_figure` (PDF + SVG + PNG + the plotted data as
-  CSV, byte-stable);
+  save function, :func:`save_figure` (PDF + SVG + PNG at 300 dpi + the plotted data
+  as CSV, byte-stable);
 - :mod:`~analysis.report.plots`: figure builders, each returning ``(fig, data)``;
+- :mod:`~analysis.report.labels`: the one table of display labels (ids -> Korean, or
+  English), frame labels from the lexicon, topic names;
 - :mod:`~analysis.report.tables`: CSV and LaTeX tables, numbers as LaTeX macros;
 - :mod:`~analysis.report.provenance`: which notebook and parameters wrote which file.
 """
 
 from analysis.report.figures import FIGURE_FORMATS, PAPER_WIDTHS, find_korean_font, fit_for_paper, save_figure, use_korean_style
+from analysis.report.labels import LABELS, display_label, display_labels, display_table, frame_labels, name_topics
 from analysis.report.plots import (VOICE_LABELS, plot_cleaning_audit, plot_contrasts, plot_effect_curve, plot_heatmap,
                                    plot_intervals, plot_k_frontier, plot_keyness, plot_metric_panels, plot_network, plot_over_time,
                                    plot_stacked_counts, plot_timeline, plot_topic_terms)
 from analysis.report.provenance import finish_run, start_run, write_provenance
 from analysis.report.tables import escape_latex, save_table, write_latex_macros, write_latex_table
 
-__all__ = ["FIGURE_FORMATS", "PAPER_WIDTHS", "VOICE_LABELS", "escape_latex", "find_korean_font", "finish_run",
-           "fit_for_paper", "plot_cleaning_audit", "plot_contrasts", "plot_effect_curve", "plot_heatmap", "plot_intervals", "plot_k_frontier", "plot_keyness",
-           "plot_metric_panels", "plot_network", "plot_over_time", "plot_stacked_counts", "plot_timeline",
+__all__ = ["FIGURE_FORMATS", "LABELS", "PAPER_WIDTHS", "VOICE_LABELS", "display_label", "display_labels", "display_table",
+           "escape_latex", "find_korean_font", "finish_run", "fit_for_paper", "frame_labels", "name_topics",
+           "plot_cleaning_audit", "plot_contrasts", "plot_effect_curve", "plot_heatmap", "plot_intervals", "plot_k_frontier",
+           "plot_keyness", "plot_metric_panels", "plot_network", "plot_over_time", "plot_stacked_counts", "plot_timeline",
            "plot_topic_terms", "save_figure", "save_table", "start_run", "use_korean_style", "write_latex_macros",
            "write_latex_table", "write_provenance"]

@@ -4,14 +4,20 @@ so :func:`analysis.report.save_figure` can store it beside the figure.
 
 from __future__ import annotations
 
+import math
 import re
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FixedLocator, MaxNLocator, StrMethodFormatter
 
-# Short Korean labels for the voice of a sentence or hit, for axes with little room.
-VOICE_LABELS = {"quote": "인용", "narration": "서술", "own": "본인 발화", "all": "전체"}
+from analysis.report.labels import display_label, display_labels
+from analysis.report.network import plot_network  # noqa: F401  (part of the builders' face)
+
+# Short Korean labels for the voice of a sentence or hit, for axes with little room
+# (from the one label table, analysis.report.labels).
+VOICE_LABELS = display_labels("voice")
 MAX_LABELLED = 30
 
 
@@ -51,11 +57,12 @@ def plot_timeline(documents: pd.DataFrame, date_col: str = "published", who_col:
 
 
 def plot_stacked_counts(counts: pd.DataFrame, title: str = "", xlabel: str = "", legend_title: str = "",
-                        max_rows: int = 30):
+                        max_rows: int = 30, language: str = "ko"):
     """Horizontal stacked bars of a wide count table (rows = bars, columns = segments).
 
     Beyond ``max_rows`` rows the largest ``max_rows - 1`` are drawn and the rest summed
-    into one bar, so the figure stays readable from 5 to 50,000 documents.
+    into one bar, so the figure stays readable from 5 to 50,000 documents. The index's
+    name labels the y axis through the label table (``doc_id`` reads 문서).
 
     Example
     -------
@@ -74,43 +81,91 @@ def plot_stacked_counts(counts: pd.DataFrame, title: str = "", xlabel: str = "",
     data.plot.barh(stacked=True, ax=ax, width=0.7, colormap="tab20" if data.shape[1] > 2 else "Paired")
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
-    ax.set_ylabel(data.index.name or "")
+    ax.set_ylabel(display_label("column", data.index.name, language) if data.index.name else "")
     ax.set_title(title)
     ax.legend(title=legend_title, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
     return fig, data.reset_index()
 
 
-def plot_cleaning_audit(audit: pd.DataFrame):
-    """Lines removed per cleaning rule per document, as stacked horizontal bars.
+def plot_cleaning_audit(audit: pd.DataFrame, language: str = "ko"):
+    """Lines removed per cleaning rule per document, as stacked horizontal bars; rules are
+    named by the label table (사진 설명, not photo_caption).
 
     Example
     -------
     >>> fig, data = plot_cleaning_audit(corpus.audit)  # doctest: +SKIP
     """
     counts = audit.groupby(["doc_id", "rule"]).size().unstack(fill_value=0).sort_index()
-    return plot_stacked_counts(counts, title="정제 규칙별 제거된 줄", xlabel="제거된 줄 수", legend_title="규칙")
+    counts = counts.rename(columns=display_labels("cleaning_rule", language))
+    counts.columns.name = None
+    return plot_stacked_counts(counts, title=display_label("text", "removed_by_rule", language),
+                               xlabel=display_label("text", "removed_lines", language),
+                               legend_title=display_label("text", "rule", language), language=language)
 
 
-def plot_topic_terms(terms: pd.DataFrame, n: int = 8, ncols: int = 3, labels: dict | None = None):
-    """Top terms of each topic as small multiples of horizontal bars.
+def _nice_ticks(top: float, nbins: int = 3) -> tuple[list[float], str]:
+    """Round ticks from 0 to the first at or above ``top``, and the one format that gives
+    them all the same decimals."""
+    top = float(top) if top and np.isfinite(top) and top > 0 else 1.0
+    ticks = list(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]).tick_values(0, top))
+    ticks = [t for t in ticks if t >= -1e-12]
+    ticks = ticks[:next((i for i, t in enumerate(ticks) if t >= top * 0.9999), len(ticks) - 1) + 1]
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else top
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    if abs(step * 10 ** decimals - round(step * 10 ** decimals)) > 1e-6:  # 2.5, 0.25 ...
+        decimals += 1
+    return [round(t, decimals + 2) for t in ticks], f"{{x:.{decimals}f}}"
+
+
+def _panel_titles(texts, width: int = 16) -> list[str]:
+    """Facet titles, all on two lines when any is long: ``토픽 1: 기업·산업·기술`` puts the
+    terms under the number (one rule for the whole figure, so the panels line up)."""
+    texts = [str(t) for t in texts]
+    wrap = any(len(t) > width and ": " in t for t in texts)
+    return [t.replace(": ", "\n", 1) if wrap else t for t in texts]
+
+
+def _bottom_of_columns(n_panels: int, ncols: int) -> list[int]:
+    """Index of the lowest panel in each column (a partly empty last row leaves some above)."""
+    return [max(i for i in range(col, n_panels, ncols)) for col in range(min(ncols, n_panels))]
+
+
+def plot_topic_terms(terms: pd.DataFrame, n: int = 8, ncols: int = 3, labels: dict | None = None,
+                     xlabel: str | None = None, language: str = "ko"):
+    """Top terms of each topic as small multiples of horizontal bars on one shared x scale.
 
     ``terms`` is tidy: ``topic, rank, term, weight`` (as from ``analysis.topics.label_topics``).
+    ``labels`` names the panels (e.g. :func:`analysis.report.name_topics` of the FREX
+    terms); the x axis is the term's probability in the topic, the same scale and
+    tick format in every panel.
 
     Example
     -------
-    >>> fig, data = plot_topic_terms(topic_terms, n=8)  # doctest: +SKIP
+    >>> fig, data = plot_topic_terms(topic_terms, n=8, labels=name_topics(frex_terms))  # doctest: +SKIP
     """
     data = terms[terms["rank"] <= n].sort_values(["topic", "rank"]).reset_index(drop=True)
     topics = sorted(data.topic.unique())
+    ncols = max(1, min(ncols, len(topics)))
     nrows = -(-len(topics) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.0 * ncols, 0.28 * n * nrows + 0.6 * nrows), squeeze=False)
-    for ax, topic in zip(axes.flat, topics):
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.0 * ncols, 0.28 * n * nrows + 1.0 * nrows), squeeze=False,
+                             sharex=True)
+    ticks, fmt = _nice_ticks(data.weight.max() if len(data) else 1.0)
+    word = display_label("text", "topic", language)
+    bottoms = _bottom_of_columns(len(topics), ncols)
+    titles = _panel_titles([(labels or {}).get(topic, f"{word} {topic}") for topic in topics])
+    for i, (ax, topic) in enumerate(zip(axes.flat, topics)):
         rows = data[data.topic == topic]
         ax.barh(range(len(rows)), rows.weight, color=f"C{(topic - 1) % 10}")
         ax.set_yticks(range(len(rows)), rows.term)
-        ax.invert_yaxis()
-        ax.set_title((labels or {}).get(topic, f"토픽 {topic}"), fontsize=10)
-        ax.tick_params(axis="x", labelsize=7)
+        ax.set_ylim(n - 0.5, -0.5)  # the same bar height in every panel
+        ax.set_title(titles[i], fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+        ax.tick_params(axis="x", labelsize=8, labelbottom=i in bottoms)
+        if i in bottoms:
+            ax.set_xlabel(xlabel if xlabel is not None else display_label("text", "term_probability", language))
+    axes.flat[0].set_xlim(0, max(ticks[-1], float(data.weight.max()) if len(data) else 0.0))
+    axes.flat[0].xaxis.set_major_locator(FixedLocator(ticks))
+    axes.flat[0].xaxis.set_major_formatter(StrMethodFormatter(fmt))
     for ax in list(axes.flat)[len(topics):]:
         ax.set_visible(False)
     fig.tight_layout()
@@ -118,38 +173,65 @@ def plot_topic_terms(terms: pd.DataFrame, n: int = 8, ncols: int = 3, labels: di
 
 
 def plot_metric_panels(table: pd.DataFrame, x: str, metrics: list[str], err: dict | None = None,
-                       titles: dict | None = None, mark=None, note: str = ""):
+                       titles: dict | None = None, mark=None, note: str = "", ylabels: dict | None = None,
+                       runs: pd.DataFrame | None = None, xlabel: str | None = None, language: str = "ko"):
     """One small line panel per metric against ``x`` (e.g. a K sweep), with optional error bars.
 
     ``err`` maps a metric to the column holding its standard deviation (the spread
-    across seeds); ``mark`` draws a dashed line at that ``x`` (the chosen K) and
-    ``note`` is printed under the figure (the rule that chose it).
+    across seeds); ``runs`` (one row per seed, e.g. ``sweep_k``'s) adds each seed's
+    value as a grey dot; ``mark`` draws a dashed line at that ``x`` (the chosen K) and
+    ``note`` is printed under the figure (the rule that chose it). Panel titles and
+    y-axis labels (with the scale) come from the label table unless ``titles`` /
+    ``ylabels`` say otherwise; a metric the engine does not have (NMF has no
+    perplexity) gets no panel, and the caption says so.
 
     Example
     -------
-    >>> fig, data = plot_metric_panels(summary, "k", ["npmi", "exclusivity", "stability"])  # doctest: +SKIP
+    >>> fig, data = plot_metric_panels(summary, "k", ["npmi_doc", "exclusivity", "stability"], runs=runs, mark=10)  # doctest: +SKIP
     """
-    # A metric the engine does not have (NMF has no held-out likelihood) gets no panel.
-    metrics = [m for m in metrics if m in table and table[m].notna().any()]
+    requested = list(metrics)
+    metrics = [m for m in requested if m in table and table[m].notna().any()]
+    missing = [m for m in requested if m not in metrics]
+    titles = {**display_labels("metric", language), **(titles or {})}
+    ylabels = {**display_labels("metric_axis", language), **(ylabels or {})}
     data = table[[x] + metrics + [c for c in (err or {}).values() if c in table]].sort_values(x).reset_index(drop=True)
-    fig, axes = plt.subplots(1, len(metrics), figsize=(2.6 * len(metrics), 2.4), squeeze=False)
+    if runs is not None and "seed" in runs:
+        for metric in metrics:
+            if metric in runs:
+                wide = runs.pivot_table(index=x, columns="seed", values=metric, aggfunc="first")
+                wide.columns = [f"{metric}_seed_{s}" for s in wide.columns]
+                data = data.merge(wide.reset_index(), on=x, how="left")
+    fig, axes = plt.subplots(1, len(metrics), figsize=(2.9 * len(metrics), 2.7), squeeze=False)
     for ax, metric in zip(axes.flat, metrics):
+        seeds = [c for c in data.columns if c.startswith(f"{metric}_seed_")]
+        for j, column in enumerate(seeds):
+            ax.scatter(data[x], data[column], s=10, color="0.6", zorder=2,
+                       label=display_label("text", "per_seed", language) if j == 0 else None)
         yerr = data[err[metric]] if err and metric in err and err[metric] in data else None
-        ax.errorbar(data[x], data[metric], yerr=yerr, marker="o", ms=4, capsize=2)
-        ax.set_title((titles or {}).get(metric, metric), fontsize=10)
-        ax.set_xlabel(x)
+        ax.errorbar(data[x], data[metric], yerr=yerr, marker="o", ms=4, capsize=2, zorder=3,
+                    label=display_label("text", "mean_sd", language))
+        ax.set_title(titles.get(metric, metric), fontsize=10)
+        ax.set_ylabel(ylabels.get(metric, ""), fontsize=8)
+        ax.set_xlabel(xlabel if xlabel is not None else display_label("column", x, language))
         ax.set_xticks(sorted(data[x].unique()))
         ax.grid(alpha=0.3)
         if mark is not None:
-            ax.axvline(mark, color="C3", ls="--", lw=1)
+            ax.axvline(mark, color="C3", ls="--", lw=1, label=display_label("text", "chosen_k", language).format(k=mark))
     fig.tight_layout()
-    if note:
-        fig.text(0.01, -0.02, note, fontsize=7, color="0.35", ha="left", va="top")
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(handles), frameon=False,
+               fontsize=8)
+    parts = [note] if note else []
+    if missing:
+        parts.append(display_label("text", "not_shown", language).format(
+            metrics=", ".join(titles.get(m, m) for m in missing)))
+    if parts:
+        fig.text(0.01, -0.02, " · ".join(parts), fontsize=7, color="0.35", ha="left", va="top")
     return fig, data
 
 
 def plot_k_frontier(runs: pd.DataFrame, coherence: str = "npmi_doc", exclusivity: str = "exclusivity", mark=None,
-                    title: str = "일관성과 배타성 (K별, 시드별)"):
+                    title: str = "일관성과 배타성 (K별, 시드별)", language: str = "ko"):
     """Coherence against exclusivity for every run of a K sweep (stm's searchK frontier):
     one colour per K, each seed a point, the K means joined; ``mark`` rings the chosen K.
 
@@ -169,8 +251,9 @@ def plot_k_frontier(runs: pd.DataFrame, coherence: str = "npmi_doc", exclusivity
                     textcoords="offset points", fontsize=8)
     if mark is not None and mark in means.index:
         ax.scatter([means.at[mark, exclusivity]], [means.at[mark, coherence]], s=160, facecolors="none",
-                   edgecolors="C3", lw=1.5, label=f"선택 K={mark}")
-    ax.set(xlabel="배타성 (FREX 합, 상위 10개 단어)", ylabel="문서 수준 NPMI (상위 10개 단어)", title=title)
+                   edgecolors="C3", lw=1.5, label=display_label("text", "chosen_k", language).format(k=mark))
+    ax.set(xlabel=f"{display_label('metric', exclusivity, language)}: {display_label('metric_axis', exclusivity, language)}",
+           ylabel=display_label("metric_axis", coherence, language), title=title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
@@ -204,14 +287,15 @@ def plot_intervals(table: pd.DataFrame, group: str, facet: str, estimate: str = 
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.9 * ncols, 0.32 * len(groups) * nrows + 0.9 * nrows),
                              squeeze=False, sharex=True)
     position = {g: i for i, g in enumerate(groups)}
-    for ax, value in zip(axes.flat, facets):
+    titles = _panel_titles([(facet_labels or {}).get(value, str(value)) for value in facets])
+    for ax, value, name in zip(axes.flat, facets, titles):
         rows = data[data[facet] == value]
         y = rows[group].astype(str).map(position)
         ax.errorbar(rows[estimate], y, xerr=[rows[estimate] - rows[low], rows[high] - rows[estimate]],
                     fmt="o", ms=4, capsize=2)
         ax.set_yticks(range(len(groups)), groups)
         ax.set_ylim(len(groups) - 0.5, -0.5)
-        ax.set_title((facet_labels or {}).get(value, str(value)), fontsize=10)
+        ax.set_title(name, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
         # Every panel keeps its tick labels: with a partly empty last row, the panels
         # above the empty slots are the bottom of their column.
@@ -224,116 +308,162 @@ def plot_intervals(table: pd.DataFrame, group: str, facet: str, estimate: str = 
     return fig, data
 
 
+def _with_n(label, counts, sep: str) -> str:
+    """``label`` with its n (``counts[label]``) after ``sep``; a label drawn on one line
+    (``sep`` a space) has its own line breaks turned to spaces."""
+    shown = str(label) if sep == "\n" else str(label).replace("\n", " ")
+    if counts is None or label not in counts or pd.isna(counts[label]):
+        return shown
+    return f"{shown}{sep}(n={int(counts[label]):,})"
+
+
+def _cell_text(value: float, fmt: str) -> str:
+    """A heatmap cell: 0 for a true zero, <0.1 for a positive value that would print as 0.0."""
+    if value == 0:
+        return "0"
+    text = fmt.format(value)
+    if value > 0 and text == fmt.format(0.0):
+        decimals = re.search(r"\.(\d+)f", fmt)
+        return f"<{10 ** -int(decimals.group(1)):g}" if decimals else text
+    return text
+
+
 def plot_heatmap(matrix: pd.DataFrame, title: str = "", fmt: str = "{:.1f}", cmap: str = "YlOrRd",
-                 cbar_label: str = "", rotation: int = 30, max_columns: int = 30, note: str = ""):
+                 cbar_label: str = "", rotation: int = 30, max_columns: int = 30, note: str = "",
+                 column_n: dict | pd.Series | None = None, row_n: dict | pd.Series | None = None,
+                 transpose_over: int | None = None, language: str = "ko"):
     """An annotated heatmap of a wide table (rows x columns), e.g. frames by speaker.
 
+    A cell with no data (NaN: the group has no text of that kind) is hatched grey and
+    marked –, so it never passes for a zero; a true zero reads 0. ``column_n`` /
+    ``row_n`` map a column / row label to its n (documents), printed under the label.
     Beyond ``max_columns`` columns, those with the largest totals are drawn and the title
-    says how many; the returned data keeps what is drawn.
+    says how many; with ``transpose_over``, a table wider than that many columns (and
+    wider than tall) is drawn turned, groups as rows, so their labels stay horizontal.
+    The returned data is what is drawn.
 
     Example
     -------
-    >>> fig, data = plot_heatmap(per_1000.pivot(index="frame", columns="speaker", values="per_1000"))  # doctest: +SKIP
+    >>> fig, data = plot_heatmap(per_1000.pivot(index="frame", columns="speaker", values="per_1k"),
+    ...                          column_n=documents.speaker.value_counts())  # doctest: +SKIP
     """
     if matrix.shape[1] > max_columns:
         totals = matrix.sum(axis=0).sort_values(ascending=False, kind="stable")
         hidden = matrix.shape[1] - max_columns
         matrix = matrix[[c for c in matrix.columns if c in set(totals.index[:max_columns])]]
         title = f"{title} (합계 상위 {max_columns}개, 나머지 {hidden}개는 표에)"
+    column_n = dict(column_n) if column_n is not None else None
+    row_n = dict(row_n) if row_n is not None else None
+    if transpose_over and matrix.shape[1] > transpose_over and matrix.shape[0] < matrix.shape[1]:
+        matrix, column_n, row_n = matrix.T, row_n, column_n
+        rotation = rotation or 30  # the former row labels are long
+    values = matrix.to_numpy(dtype=float)
     # Cells narrow as columns grow, so 30 columns fit a 16-inch page (not 35 inches);
     # their numbers and labels shrink with them.
-    n_cols = matrix.shape[1]
+    n_rows, n_cols = matrix.shape
     cell = 1.1 if n_cols <= 12 else max(0.45, 13.4 / n_cols)
-    fig, ax = plt.subplots(figsize=(cell * n_cols + 2.6, 0.5 * matrix.shape[0] + 1.4))
-    image = ax.imshow(matrix.to_numpy(dtype=float), cmap=cmap, aspect="auto")
-    ax.set_xticks(range(n_cols), [str(c) for c in matrix.columns], rotation=rotation if cell >= 1 else 60,
-                  ha="right" if rotation or cell < 1 else "center", fontsize=None if cell >= 1 else 7)
-    ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index])
-    top = float(matrix.to_numpy(dtype=float).max()) if matrix.size else 0.0
-    for (i, j), value in pd.DataFrame(matrix.to_numpy(dtype=float)).stack().items():
-        ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8 if cell >= 0.8 else 6,
-                color="white" if top and value > 0.6 * top else "black")
+    row_height = 0.5 if n_rows <= 12 else 0.36
+    fig, ax = plt.subplots(figsize=(cell * n_cols + 2.6, row_height * n_rows + 1.6))
+    palette = plt.get_cmap(cmap).with_extremes(bad="white")
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=palette, aspect="auto", vmin=0, vmax=top or 1.0)
+    ax.set_xticks(range(n_cols), [_with_n(c, column_n, "\n") for c in matrix.columns],
+                  rotation=rotation if cell >= 1 else 60, ha="right" if rotation or cell < 1 else "center",
+                  fontsize=None if cell >= 1 else 7)
+    ax.set_yticks(range(n_rows), [_with_n(i, row_n, " ") for i in matrix.index])
+    small = 8 if cell >= 0.8 else 6
+    for i in range(n_rows):
+        for j in range(n_cols):
+            value = values[i, j]
+            if not np.isfinite(value):
+                ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.75", lw=0))
+                ax.text(j, i, "–", ha="center", va="center", fontsize=small, color="0.45")
+                continue
+            ax.text(j, i, _cell_text(value, fmt), ha="center", va="center", fontsize=small,
+                    color="white" if top and value > 0.6 * top else "black")
     fig.colorbar(image, ax=ax, label=cbar_label, shrink=0.8)
     ax.set_title(title)
     ax.spines[:].set_visible(False)
-    if note:  # e.g. the number of documents behind the cells
-        fig.text(0.01, -0.02, note, fontsize=7, color="0.35", ha="left", va="top")
+    parts = [note] if note else []
+    if column_n or row_n:
+        parts.append(display_label("text", "n_documents", language))
+    if not np.isfinite(values).all():
+        parts.append(display_label("text", "no_data", language))
+    if parts:  # e.g. the number of documents behind the cells
+        fig.text(0.01, -0.02, " · ".join(parts), fontsize=7, color="0.35", ha="left", va="top")
     return fig, matrix.reset_index()
 
 
 def plot_keyness(table: pd.DataFrame, term: str = "term", effect: str = "log_ratio", n: int = 12,
-                 labels: tuple[str, str] = ("A", "B"), note: str = ""):
-    """Diverging bars of the most distinctive terms of two groups, by effect size; each bar
-    is labelled with its counts in the two groups and its G2.
+                 labels: tuple[str, str] = ("A", "B"), note: str = "", rank_by: str = "g2", language: str = "ko"):
+    """Diverging bars of the most distinctive terms of two groups; each bar is labelled with
+    its counts in the two groups and its G2.
+
+    The ``n`` terms of each side are those with the highest ``rank_by`` (G2, so a term
+    seen 155 times outranks one seen 6 times at the same ratio; the effect when the
+    table has no G2); bar length is ``effect``. A term with a zero count on one side has
+    a log ratio set by the 0.5 that replaces the zero, a lower bound: its bar is hatched
+    and the caption says so.
 
     Example
     -------
     >>> fig, data = plot_keyness(keyness, labels=("광주", "대구"))  # doctest: +SKIP
     """
-    ranked = table.sort_values([effect, term], ascending=[False, True])
-    data = pd.concat([ranked.head(n), ranked[ranked[effect] < 0].tail(n)]).drop_duplicates(term)
-    data = data.sort_values(effect).reset_index(drop=True)
+    score = rank_by if rank_by in table else effect
+    order = [score, term]
+    positive = table[table[effect] > 0].sort_values(order, ascending=[False, True], kind="stable").head(n)
+    negative = table[table[effect] < 0].sort_values(order, ascending=[score == effect, True], kind="stable").head(n)
+    data = pd.concat([positive, negative]).drop_duplicates(term)
+    data = data.sort_values([effect, term]).reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(6.2, 0.3 * len(data) + 1.4))
-    colors = ["C0" if v > 0 else "C3" for v in data[effect]]
-    ax.barh(range(len(data)), data[effect], color=colors)
+    counted = {"count_a", "count_b"} <= set(data.columns)
+    floor = ((data["count_a"] == 0) | (data["count_b"] == 0)).to_numpy() if counted else np.zeros(len(data), bool)
+    for y, (value, at_floor) in enumerate(zip(data[effect], floor)):
+        color = "C0" if value > 0 else "C3"
+        ax.barh(y, value, color=color, alpha=0.55 if at_floor else 1.0, hatch="////" if at_floor else None,
+                edgecolor=color, lw=0.6 if at_floor else 0)
     ax.set_yticks(range(len(data)), data[term])
     ax.axvline(0, color="black", lw=0.8)
-    if {"count_a", "count_b", "g2"} <= set(data.columns):
+    if counted and "g2" in data:
         for y, (value, a, b, g2) in enumerate(zip(data[effect], data["count_a"], data["count_b"], data["g2"])):
-            ax.annotate(f"{a}:{b}, G²={g2:.1f}", (value, y), xytext=(3 if value >= 0 else -3, 0),
+            ax.annotate(f"{a:,}:{b:,} · G²={g2:.1f}", (value, y), xytext=(3 if value >= 0 else -3, 0),
                         textcoords="offset points", ha="left" if value >= 0 else "right", va="center", fontsize=7)
-        ax.margins(x=0.35)
-    ax.set_xlabel(f"로그 비 (+ {labels[0]} / − {labels[1]}); 막대 옆: 빈도 {labels[0]}:{labels[1]}, G²")
-    ax.set_title(f"특징어: {labels[0]} 대 {labels[1]}")
+        ax.margins(x=0.38)
+    a, b = labels
+    ax.set_xlabel(display_label("text", "keyness_x", language).format(a=a, b=b))
+    ax.set_title(display_label("text", "keyness_title", language).format(a=a, b=b))
     fig.tight_layout()
-    if note:  # e.g. the number of documents in each group
-        fig.text(0.01, -0.02, note, fontsize=7, color="0.35", ha="left", va="top")
+    parts = [note] if note else []
+    if floor.any():
+        parts.append(display_label("text", "floor", language))
+    if parts:  # e.g. the number of documents in each group
+        fig.text(0.01, -0.02, " · ".join(parts), fontsize=7, color="0.35", ha="left", va="top")
     return fig, data
 
 
-def plot_network(graph, seed: int, weight: str = "weight", community: str = "community", size: str = "count",
-                 title: str = ""):
-    """Draw a co-occurrence network with Korean labels, colouring communities.
-
-    Kamada-Kawai spreads nodes more evenly than a spring layout (fewer overlapping
-    labels); it starts from a seeded spring layout, so the figure is the same on every run.
-
-    Example
-    -------
-    >>> fig, data = plot_network(G, seed=1)  # doctest: +SKIP
-    """
-    import networkx as nx
-
-    nodes = sorted(graph.nodes)
-    graph = graph.subgraph(nodes)
-    start = nx.spring_layout(graph, seed=seed, weight=weight)
-    position = nx.kamada_kawai_layout(graph, pos=start) if len(nodes) > 2 else start
-    sizes = [graph.nodes[n].get(size, 1) for n in nodes]
-    top = max(sizes) if sizes else 1
-    colors = [f"C{int(graph.nodes[n].get(community, 0)) % 10}" for n in nodes]
-    fig, ax = plt.subplots(figsize=(8, 7))
-    widths = [0.4 + 2.5 * graph.edges[e].get(weight, 1) / max(
-        (graph.edges[f].get(weight, 1) for f in graph.edges), default=1) for e in sorted(graph.edges)]
-    nx.draw_networkx_edges(graph, position, edgelist=sorted(graph.edges), width=widths, alpha=0.35, ax=ax)
-    nx.draw_networkx_nodes(graph, position, nodelist=nodes, node_size=[80 + 700 * s / top for s in sizes],
-                           node_color=colors, alpha=0.85, ax=ax)
-    labels = nx.draw_networkx_labels(graph, position, font_size=9, font_family=plt.rcParams["font.family"], ax=ax)
-    for text in labels.values():
-        text.set_bbox({"facecolor": "white", "alpha": 0.6, "edgecolor": "none", "pad": 0.5})
-    ax.set_title(title)
-    ax.axis("off")
-    data = pd.DataFrame({"node": nodes, "x": [round(float(position[n][0]), 4) for n in nodes],
-                         "y": [round(float(position[n][1]), 4) for n in nodes],
-                         community: [graph.nodes[n].get(community, 0) for n in nodes], size: sizes})
-    return fig, data
+def _ranges(values: list[int]) -> str:
+    """2019, 2020, 2021, 2023 -> '2019–2021, 2023'."""
+    parts, run = [], []
+    for v in values:
+        if run and v != run[-1] + 1:
+            parts.append(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]))
+            run = []
+        run.append(v)
+    if run:
+        parts.append(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ", ".join(parts)
 
 
 def plot_over_time(table: pd.DataFrame, time: str, facet: str, estimate: str = "mean", low: str = "ci_low",
-                   high: str = "ci_high", ncols: int = 4, ylabel: str = "", facet_labels: dict | None = None):
+                   high: str = "ci_high", ncols: int = 4, ylabel: str = "", facet_labels: dict | None = None,
+                   language: str = "ko"):
     """An estimate over time with its interval as a band, one small panel per ``facet``.
 
-    ``time`` may be years as text or numbers, or dates; panels share both axes so
-    topics or frames can be compared at a glance.
+    ``time`` holds years (as text or numbers) or other numbers; panels share both axes
+    so topics or frames can be compared at a glance. Lines join only neighbouring time
+    points: where a year (the smallest step between time points) has no data the line
+    and band break, a lone point is drawn with its interval, and the caption names the
+    years without data. Whole-number times get whole-number ticks (no 2018.25).
 
     Example
     -------
@@ -343,22 +473,46 @@ def plot_over_time(table: pd.DataFrame, time: str, facet: str, estimate: str = "
     data["_t"] = pd.to_numeric(data[time], errors="coerce")
     data = data.dropna(subset=["_t"]).sort_values([facet, "_t"]).reset_index(drop=True)
     facets = list(dict.fromkeys(data[facet]))
+    times = np.unique(data["_t"].to_numpy(dtype=float))
+    step = float(np.diff(times).min()) if len(times) > 1 else 1.0
+    whole = bool(len(times)) and bool(np.allclose(times, np.round(times)))
     ncols = max(1, min(ncols, len(facets)))
     nrows = -(-len(facets) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 1.9 * nrows), squeeze=False, sharex=True,
                              sharey=True)
+    titles = _panel_titles([(facet_labels or {}).get(value, str(value)) for value in facets])
     for i, (ax, value) in enumerate(zip(axes.flat, facets)):
         rows = data[data[facet] == value]
-        ax.fill_between(rows["_t"], rows[low], rows[high], alpha=0.25, color=f"C{i % 10}", lw=0)
-        ax.plot(rows["_t"], rows[estimate], marker="o", ms=3, color=f"C{i % 10}")
-        ax.set_title((facet_labels or {}).get(value, str(value)), fontsize=10)
+        colour = f"C{i % 10}"
+        t = rows["_t"].to_numpy(dtype=float)
+        breaks = np.flatnonzero(np.diff(t) > step * 1.5) + 1
+        for piece in np.split(np.arange(len(rows)), breaks):
+            part = rows.iloc[piece]
+            if len(part) > 1:
+                ax.fill_between(part["_t"], part[low], part[high], alpha=0.25, color=colour, lw=0)
+                ax.plot(part["_t"], part[estimate], marker="o", ms=3, color=colour)
+            else:
+                ax.errorbar(part["_t"], part[estimate], yerr=[part[estimate] - part[low], part[high] - part[estimate]],
+                            fmt="o", ms=3, color=colour, elinewidth=1, capsize=0)
+        ax.set_title(titles[i], fontsize=10)
         ax.grid(alpha=0.3)
         ax.tick_params(labelbottom=True)
+        if whole:
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+            ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
     for ax in list(axes.flat)[len(facets):]:
         ax.set_visible(False)
     for row in axes:
         row[0].set_ylabel(ylabel)
-    _caption(fig, table)
+    gaps = ""
+    if len(times) > 1:
+        grid = np.arange(times[0], times[-1] + step / 2, step)
+        missing = [g for g in grid if not np.isclose(times, g).any()]
+        if missing:
+            unit = display_label("text", "year" if time == "year" or whole else "time_point", language)
+            listed = _ranges([int(round(g)) for g in missing]) if whole and step == 1 else ", ".join(f"{g:g}" for g in missing)
+            gaps = display_label("text", "gap_years", language).format(unit=unit, values=listed)
+    _caption(fig, table, gaps)
     return fig, data.drop(columns="_t")
 
 
