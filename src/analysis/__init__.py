@@ -33,7 +33,7 @@ _FACE = {
                         "read_coding_sheet", "score_validation", "write_coding_sheet"],
     "analysis.groups": ["GROUP_COLUMNS", "GROUP_NAMES", "choose_comparison", "find_group_columns"],
     "analysis.io": ["read_table_set", "write_table", "write_table_set"],
-    "analysis.report": ["VOICE_LABELS", "finish_run", "fit_for_paper", "plot_cleaning_audit", "plot_contrasts",
+    "analysis.report": ["VOICE_LABELS", "finish_run", "fit_for_paper", "plot_cleaning_audit", "plot_contrasts", "plot_dispersion",
                         "plot_effect_curve", "plot_heatmap", "plot_intervals", "plot_keyness", "plot_metric_panels",
                         "plot_network", "plot_over_time", "plot_stacked_counts", "plot_timeline", "plot_topic_terms",
                         "save_figure", "save_table", "start_run", "use_korean_style", "write_latex_macros"],

@@ -16,6 +16,9 @@ SWEEP = pd.DataFrame({"k": [2, 3, 4], "npmi": [0.1, 0.2, 0.15], "npmi_sd": [0.01
 PREVALENCE = pd.DataFrame({"topic": [1, 1, 2, 2], "speaker": ["이용섭", "권영진"] * 2, "mean": [0.6, 0.3, 0.4, 0.7],
                            "ci_low": [0.5, 0.2, 0.3, 0.6], "ci_high": [0.7, 0.4, 0.5, 0.8]})
 HEAT = pd.DataFrame({"이용섭": [1.5, 0.0], "권영진": [0.2, 3.1]}, index=["japan_rivalry", "self_determination"])
+SENTENCES = pd.DataFrame({"doc_id": ["a"] * 4 + ["b"] * 2 + ["c"] * 3, "sent_id": [1, 2, 3, 4, 1, 2, 1, 2, 3]})
+HITS = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": [1, 4, 2], "frame": ["japan_rivalry", "tech_future",
+                                                                                 "japan_rivalry"]})
 KEYNESS = pd.DataFrame({"term": ["광주", "대구", "인공지능", "스마트시티"], "log_ratio": [2.0, -2.5, 1.0, -1.2]})
 
 
@@ -36,7 +39,8 @@ def _graph():
     lambda: plots.plot_keyness(KEYNESS, labels=("광주", "대구"), note="n = 3 대 2 문서"),
     lambda: plots.plot_network(_graph(), seed=3),
     lambda: plots.plot_over_time(PREVALENCE.assign(year=["2019", "2020"] * 2), time="year", facet="topic"),
-], ids=["topic_terms", "metric_panels", "intervals", "heatmap", "keyness", "network", "over_time"])
+    lambda: plots.plot_dispersion(HITS, SENTENCES, facet_labels={"japan_rivalry": "일본 추월·극일"}),
+], ids=["topic_terms", "metric_panels", "intervals", "heatmap", "keyness", "network", "over_time", "dispersion"])
 def test_figure_builders_render_hangul_and_return_data(build, tmp_path):
     use_korean_style()
     with warnings.catch_warnings():
@@ -151,3 +155,16 @@ def test_png_is_300_dpi(tmp_path):
     png = [p for p in save_figure(fig, tmp_path / "k", data=data) if p.suffix == ".png"][0]
     with Image.open(png) as image:
         assert round(image.info["dpi"][0]) == 300
+
+
+def test_dispersion_places_each_hit_in_its_document_and_caps_the_rows():
+    fig, data = plots.plot_dispersion(HITS, SENTENCES, documents=pd.DataFrame({"doc_id": ["a", "b"],
+                                                                                "speaker": ["이용섭", "권영진"]}))
+    assert data[["doc_id", "frame", "position"]].values.tolist() == [
+        ["a", "japan_rivalry", 0.125], ["a", "tech_future", 0.875], ["b", "japan_rivalry", 0.75]]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["이용섭 · a", "권영진 · b"]  # c has no hit
+    assert any("n = 3 문서 가운데 히트가 있는 문서 2개" in t.get_text() for t in fig.texts)
+    many = pd.DataFrame({"doc_id": [f"d{i:03d}" for i in range(100) for _ in range(2)], "sent_id": [1, 2] * 100})
+    hits = many.assign(frame="tech_future").iloc[: 2 * 60]
+    _, data = plots.plot_dispersion(hits, many, max_documents=40)
+    assert data.doc_id.nunique() == 40

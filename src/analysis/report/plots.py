@@ -308,6 +308,59 @@ def plot_intervals(table: pd.DataFrame, group: str, facet: str, estimate: str = 
     return fig, data
 
 
+def plot_dispersion(hits: pd.DataFrame, sentences: pd.DataFrame, facet: str = "frame",
+                    facet_labels: dict | None = None, documents: pd.DataFrame | None = None,
+                    max_documents: int = 40):
+    """Where in each document the hits fall (quanteda's ``textplot_xray``): one panel per
+    ``facet``, one row per document, a tick at each hit's relative position (its
+    sentence's place among the document's sentences, 0 = start, 1 = end).
+
+    Documents without a hit are left out (the caption says how many there are); beyond
+    ``max_documents`` those with the most hits are drawn. With ``documents`` (``doc_id``
+    and ``speaker``), rows are labelled with the speaker too.
+
+    Example
+    -------
+    >>> fig, data = plot_dispersion(hits, sentences, facet_labels=frames.labels)  # doctest: +SKIP
+    """
+    n_sentences = sentences.groupby("doc_id")["sent_id"].max()
+    data = hits[["doc_id", facet, "sent_id"]].drop_duplicates().copy()
+    data["position"] = ((data["sent_id"] - 0.5) / data["doc_id"].map(n_sentences)).round(4)
+    counts = data["doc_id"].value_counts()
+    order = [d for d in dict.fromkeys(sentences["doc_id"]) if d in counts.index]
+    if len(order) > max_documents:
+        kept = set(counts.sort_index().sort_values(ascending=False, kind="stable").index[:max_documents])
+        order = [d for d in order if d in kept]
+        data = data[data["doc_id"].isin(kept)]
+    data = data.sort_values(["doc_id", facet, "sent_id"]).reset_index(drop=True)
+    speaker = {}
+    if documents is not None and "speaker" in documents:
+        speaker = dict(zip(documents["doc_id"].astype(str), documents["speaker"].fillna("").astype(str)))
+    names = [f"{speaker.get(d, '')} · {d}".strip(" ·") for d in order]
+    facets = list(dict.fromkeys(facet_labels or {})) or sorted(data[facet].unique())
+    facets = [f for f in facets if f in set(data[facet])] or sorted(data[facet].unique())
+    row = {d: i for i, d in enumerate(order)}
+    fig, axes = plt.subplots(1, max(1, len(facets)), figsize=(2.2 * max(1, len(facets)) + 1.6,
+                                                                0.28 * len(order) + 1.4), sharey=True, squeeze=False)
+    for ax, value in zip(axes.flat, facets):
+        rows = data[data[facet] == value]
+        ax.scatter(rows["position"], rows["doc_id"].map(row), marker="|", s=120, linewidths=1.2, color="C0")
+        ax.set_xlim(0, 1)
+        ax.set_xticks([0, 0.5, 1], ["처음", "중간", "끝"])
+        first, _, last = ax.get_xticklabels()  # pulled inwards: neighbouring panels' labels do not meet
+        first.set_horizontalalignment("left")
+        last.set_horizontalalignment("right")
+        ax.set_title((facet_labels or {}).get(value, str(value)), fontsize=9)
+        ax.grid(axis="y", alpha=0.2)
+    axes.flat[0].set_yticks(range(len(order)), names, fontsize=7)
+    axes.flat[0].set_ylim(len(order) - 0.5, -0.5)
+    fig.supxlabel("문서 안 위치 (문장 순서)", fontsize=9)
+    shown = f"히트가 있는 문서 {len(order)}개" + (f" (히트가 많은 순 {max_documents}개까지)"
+                                                if counts.size > max_documents else "")
+    _caption(fig, data, f"n = {n_sentences.size:,} 문서 가운데 {shown}")
+    return fig, data
+
+
 def _with_n(label, counts, sep: str) -> str:
     """``label`` with its n (``counts[label]``) after ``sep``; a label drawn on one line
     (``sep`` a space) has its own line breaks turned to spaces."""
