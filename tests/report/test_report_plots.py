@@ -40,7 +40,10 @@ def _graph():
     lambda: plots.plot_network(_graph(), seed=3),
     lambda: plots.plot_over_time(PREVALENCE.assign(year=["2019", "2020"] * 2), time="year", facet="topic"),
     lambda: plots.plot_dispersion(HITS, SENTENCES, facet_labels={"japan_rivalry": "일본 추월·극일"}),
-], ids=["topic_terms", "metric_panels", "intervals", "heatmap", "keyness", "network", "over_time", "dispersion"])
+    lambda: plots.plot_topic_correlations(np.array([[0.9, 0.1, 0.0], [0.1, 0.8, 0.1], [0.5, 0.0, 0.5]]),
+                                          {1: "토픽 1: 인공지능·데이터"}),
+], ids=["topic_terms", "metric_panels", "intervals", "heatmap", "keyness", "network", "over_time", "dispersion",
+        "topic_correlations"])
 def test_figure_builders_render_hangul_and_return_data(build, tmp_path):
     use_korean_style()
     with warnings.catch_warnings():
@@ -168,3 +171,12 @@ def test_dispersion_places_each_hit_in_its_document_and_caps_the_rows():
     hits = many.assign(frame="tech_future").iloc[: 2 * 60]
     _, data = plots.plot_dispersion(hits, many, max_documents=40)
     assert data.doc_id.nunique() == 40
+
+
+def test_topic_correlations_are_pearson_r_of_the_shares_without_the_diagonal():
+    shares = np.array([[0.9, 0.1, 0.0], [0.1, 0.8, 0.1], [0.5, 0.0, 0.5], [0.2, 0.2, 0.6]])
+    fig, data = plots.plot_topic_correlations(shares, unit="문서")
+    r = np.corrcoef(shares, rowvar=False)
+    assert len(data) == 6 and not (data.topic_a == data.topic_b).any()
+    assert data.set_index(["topic_a", "topic_b"]).r[(1, 3)] == round(r[0, 2], 4)
+    assert any("n = 4 문서" in t.get_text() for t in fig.texts)

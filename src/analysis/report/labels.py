@@ -50,6 +50,12 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "repeated_title": ("반복된 제목", "repeated title"),
         "blank": ("빈 줄", "blank line"),
     },
+    # Units of analysis of a topic model (analysis.settings.UNITS).
+    "unit": {
+        "document": ("문서", "documents"),
+        "paragraph": ("문단", "paragraphs"),
+        "sentence": ("문장", "sentences"),
+    },
     # Table columns, as headers of figures' axes and LaTeX tables.
     "column": {
         "doc_id": ("문서", "document"),

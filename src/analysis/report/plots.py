@@ -308,6 +308,44 @@ def plot_intervals(table: pd.DataFrame, group: str, facet: str, estimate: str = 
     return fig, data
 
 
+def plot_topic_correlations(doc_topic: np.ndarray, names: dict | None = None, unit: str = "문서"):
+    """How topics go together (stm's ``topicCorr``): the Pearson correlation of every pair
+    of topics' shares across the units, as an annotated heatmap (red: found together,
+    blue: apart; the diagonal is left blank). ``names`` maps topic number (from 1) to
+    its name; ``unit`` names the units in the caption's n.
+
+    Example
+    -------
+    >>> fig, data = plot_topic_correlations(model.doc_topic_[~model.empty_], names)  # doctest: +SKIP
+    """
+    shares = np.asarray(doc_topic, dtype=float)
+    k = shares.shape[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = np.corrcoef(shares, rowvar=False) if len(shares) > 1 else np.full((k, k), np.nan)
+    topics = list(range(1, k + 1))
+    data = pd.DataFrame([(a, b, round(float(corr[a - 1, b - 1]), 4)) for a in topics for b in topics if a != b],
+                        columns=["topic_a", "topic_b", "r"])
+    shown = corr.copy()
+    np.fill_diagonal(shown, np.nan)
+    fig, ax = plt.subplots(figsize=(0.62 * k + 3.6, 0.5 * k + 1.4))
+    image = ax.imshow(shown, cmap="RdBu_r", vmin=-1, vmax=1)
+    for a in range(k):
+        for b in range(k):
+            if a != b and np.isfinite(shown[a, b]):
+                ax.text(b, a, f"{shown[a, b]:.2f}", ha="center", va="center", fontsize=7,
+                        color="white" if abs(shown[a, b]) > 0.6 else "black")
+    ax.set_xticks(range(k), [str(t) for t in topics])
+    ax.set_yticks(range(k), [(names or {}).get(t, f"토픽 {t}") for t in topics], fontsize=8)
+    ax.set_xlabel("토픽")
+    ax.set_title("토픽 사이 상관 (단위별 토픽 비중의 피어슨 r)")
+    fig.colorbar(image, ax=ax, label="r", shrink=0.8)
+    ax.spines[:].set_visible(False)
+    fig.tight_layout()
+    fig.text(0.01, -0.02, f"n = {len(shares):,} {unit} (토픽 단어가 있는 단위)", fontsize=7, color="0.35",
+             ha="left", va="top")
+    return fig, data
+
+
 def plot_dispersion(hits: pd.DataFrame, sentences: pd.DataFrame, facet: str = "frame",
                     facet_labels: dict | None = None, documents: pd.DataFrame | None = None,
                     max_documents: int = 40):
