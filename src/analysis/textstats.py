@@ -34,7 +34,7 @@ from scipy import sparse
 
 from analysis.settings import CONTENT_TAGS, NON_TOKEN_TAGS, SENTENCE_KEY as KEY
 
-__all__ = ["build_cooccurrence_network", "compute_group_keyness", "compute_keyness", "count_terms",
+__all__ = ["build_cooccurrence_network", "compute_correspondence", "compute_group_keyness", "compute_keyness", "count_terms",
            "find_collocations", "make_concordance", "network_to_frames", "rank_tfidf_terms"]
 
 
@@ -219,6 +219,67 @@ def compute_group_keyness(morphemes: pd.DataFrame, group: str, target, reference
 
 
 # --------------------------------------------------------------------------- networks
+
+
+def compute_correspondence(morphemes: pd.DataFrame, group: str, sentences: pd.DataFrame | None = None,
+                           tags: Sequence[str] = ("NNG", "NNP"), n_terms: int = 40,
+                           min_count: int = 5, min_len: int = 2) -> tuple[pd.DataFrame, np.ndarray]:
+    """Correspondence analysis of words by group (KH Coder's 対応分析): which words go
+    with which speaker, city or year.
+
+    The ``n_terms`` most frequent lemmas (tags starting with ``tags``, at least
+    ``min_len`` characters, at least ``min_count`` times) are cross-tabulated by ``group`` (a morpheme column, or a
+    sentence column joined through ``sentences``); the table's standardised residuals
+    are decomposed by SVD and both terms and groups get principal coordinates (a
+    symmetric map: near each other means used alike). Each dimension's sign is fixed so
+    that its largest group coordinate is positive, so runs repeat. Returns the
+    coordinates (``kind`` = term or group, ``label``, ``count``, ``dim1``, ``dim2``) and
+    each dimension's share of the inertia. Needs three groups for two dimensions.
+
+    Example
+    -------
+    >>> m = pd.DataFrame({"lemma": ["a", "a", "a", "b", "b", "b", "b", "c", "c", "c", "c", "a"], "tag": "NNG",
+    ...                   "speaker": ["x"] * 4 + ["y"] * 4 + ["z"] * 4})
+    >>> coords, inertia = compute_correspondence(m, "speaker", min_count=1, min_len=1)
+    >>> coords.kind.value_counts().to_dict(), round(float(inertia.sum()), 6)
+    ({'term': 3, 'group': 3}, 1.0)
+    >>> coords.set_index("label").loc[["a", "x"], "dim1"].gt(0).tolist()  # a goes with x
+    [True, True]
+    """
+    m = morphemes
+    if group not in m.columns:
+        if sentences is None:
+            raise ValueError(f"{group!r} is not a morpheme column; pass sentences to join it")
+        m = m.merge(sentences[KEY + [group]], on=KEY, how="left")
+    m = m[m["tag"].astype(str).str.startswith(tuple(tags)) & m[group].notna() & m[group].astype(str).ne("")
+          & m["lemma"].astype(str).str.len().ge(min_len)]
+    totals = m["lemma"].value_counts()
+    totals = totals[totals >= min_count]
+    terms = totals.sort_index().sort_values(ascending=False, kind="stable").index[:n_terms]
+    table = pd.crosstab(m.loc[m["lemma"].isin(terms), "lemma"], m.loc[m["lemma"].isin(terms), group].astype(str))
+    table = table.loc[:, table.sum(axis=0) > 0]
+    if table.shape[1] < 3 or table.shape[0] < 3:
+        raise ValueError(f"correspondence analysis needs 3 or more groups and terms; got {table.shape[1]} groups "
+                         f"and {table.shape[0]} terms")
+    P = table.to_numpy(float) / table.to_numpy().sum()
+    r, c = P.sum(axis=1), P.sum(axis=0)
+    S = (P - np.outer(r, c)) / np.sqrt(np.outer(r, c))
+    U, sv, Vt = np.linalg.svd(S, full_matrices=False)
+    rows = U / np.sqrt(r)[:, None] * sv
+    cols = Vt.T / np.sqrt(c)[:, None] * sv
+    for d in range(min(2, len(sv))):
+        sign = np.sign(cols[np.argmax(np.abs(cols[:, d])), d]) or 1.0
+        rows[:, d] *= sign
+        cols[:, d] *= sign
+    inertia = sv ** 2 / (sv ** 2).sum() if (sv ** 2).sum() else sv
+    coords = pd.concat([
+        pd.DataFrame({"kind": "term", "label": table.index, "count": table.sum(axis=1).to_numpy(),
+                      "dim1": rows[:, 0], "dim2": rows[:, 1]}),
+        pd.DataFrame({"kind": "group", "label": table.columns, "count": table.sum(axis=0).to_numpy(),
+                      "dim1": cols[:, 0], "dim2": cols[:, 1]}),
+    ], ignore_index=True)
+    coords[["dim1", "dim2"]] = coords[["dim1", "dim2"]].round(6)
+    return coords, inertia[: len(sv)]
 
 
 def build_cooccurrence_network(morphemes: pd.DataFrame, terms: Sequence[str] | None = None, min_count: int = 5,

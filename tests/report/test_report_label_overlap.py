@@ -1,4 +1,4 @@
-"""No two text labels overlap in the figures that have many labels (network, keyness).
+"""No two text labels overlap in the figures that have many labels (network, keyness, CA map).
 
 Each figure is drawn on a realistic input (a co-occurrence network of 50 nouns from
 2,000 sentences, a keyness table of 400 terms), the window extents of its labels are
@@ -88,4 +88,20 @@ def test_keyness_labels_do_not_overlap():
     assert len(data) >= 30
     ax = fig.axes[0]
     boxes = _label_boxes(fig, list(ax.get_yticklabels()) + list(ax.texts) + [ax.title, ax.xaxis.label])
+    assert _overlapping(boxes) == []
+
+
+def test_correspondence_map_labels_do_not_overlap():
+    from analysis.textstats import compute_correspondence
+
+    use_korean_style()
+    morphemes = _morphemes(seed=5).assign(speaker=lambda m: np.array(["문재인", "박근혜", "이명박", "노무현", "김대중"])[
+        m["sent_id"].to_numpy() % 5])
+    coords, inertia = compute_correspondence(morphemes, "speaker", n_terms=60, min_count=3)
+    assert (coords.kind == "term").sum() == 60 and (coords.kind == "group").sum() == 5
+    assert inertia[:2].sum() > 0.5
+    fig, data = plots.plot_correspondence(coords, inertia, group_name="발화자")
+    ax = fig.axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == sorted(coords.label)
+    boxes = _label_boxes(fig, list(ax.texts) + [ax.title])
     assert _overlapping(boxes) == []

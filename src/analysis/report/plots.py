@@ -346,6 +346,53 @@ def plot_topic_correlations(doc_topic: np.ndarray, names: dict | None = None, un
     return fig, data
 
 
+def plot_correspondence(coords: pd.DataFrame, inertia, group_name: str = "집단", note: str = ""):
+    """The correspondence-analysis map of :func:`analysis.textstats.compute_correspondence`
+    (KH Coder's biplot): terms as grey points, groups as coloured squares, each label
+    beside its point with no two labels overlapping; axes give each dimension's share
+    of the inertia.
+
+    Example
+    -------
+    >>> fig, data = plot_correspondence(coords, inertia, group_name="발화자")  # doctest: +SKIP
+    """
+    from analysis.report.placement import place_labels
+
+    data = coords.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7.5, 6.2))
+    terms, groups = data[data["kind"] == "term"], data[data["kind"] == "group"]
+    sizes = 12 + 60 * np.sqrt(terms["count"] / max(1, terms["count"].max()))
+    ax.scatter(terms["dim1"], terms["dim2"], s=sizes, color="0.6", alpha=0.8, zorder=2)
+    ax.scatter(groups["dim1"], groups["dim2"], s=70, marker="s", color="C3", zorder=3)
+    ax.axhline(0, color="0.85", lw=0.8, zorder=1)
+    ax.axvline(0, color="0.85", lw=0.8, zorder=1)
+    span = np.abs(data[["dim1", "dim2"]].to_numpy()).max() if len(data) else 1.0
+    ax.set_xlim(-1.25 * span, 1.25 * span)
+    ax.set_ylim(-1.25 * span, 1.25 * span)
+    ax.set_aspect("equal")
+    shares = list(inertia) + [0.0, 0.0]
+    ax.set_xlabel(f"차원 1 (관성의 {shares[0]:.1%})")
+    ax.set_ylabel(f"차원 2 (관성의 {shares[1]:.1%})")
+    ax.set_title(f"대응분석: 단어와 {group_name}")
+    texts = [ax.text(x, y, label, fontsize=11 if kind == "group" else 8, ha="center", va="center",
+                     color="C3" if kind == "group" else "0.2", fontweight="bold" if kind == "group" else "normal",
+                     zorder=4)
+             for x, y, label, kind in zip(data["dim1"], data["dim2"], data["label"], data["kind"])]
+    fig.tight_layout()
+    fig.canvas.draw()
+    centres = ax.transData.transform(data[["dim1", "dim2"]].to_numpy(float))
+    radii = np.where(data["kind"] == "group", 6.0, 4.0)
+    order = list(data.sort_values(["kind", "count"], ascending=[True, False], kind="stable").index)  # groups first
+    far = place_labels(ax, texts, centres, radii, order, obstacles=[ax.title.get_window_extent()])
+    for (x, y), text, moved in zip(data[["dim1", "dim2"]].to_numpy(float), texts, far):
+        if moved:  # a label pushed away from its point keeps a thin line to it
+            ax.plot([x, text.get_position()[0]], [y, text.get_position()[1]], color="0.75", lw=0.5, zorder=1)
+    parts = [note] if note else []
+    parts.append(f"단어 {len(terms)}개 (빈도 순), {group_name} {len(groups)}개; 가까울수록 함께 쓰임")
+    fig.text(0.01, -0.02, " · ".join(parts), fontsize=7, color="0.35", ha="left", va="top")
+    return fig, data
+
+
 def plot_dispersion(hits: pd.DataFrame, sentences: pd.DataFrame, facet: str = "frame",
                     facet_labels: dict | None = None, documents: pd.DataFrame | None = None,
                     max_documents: int = 40):
