@@ -19,6 +19,9 @@ HEAT = pd.DataFrame({"이용섭": [1.5, 0.0], "권영진": [0.2, 3.1]}, index=["
 SENTENCES = pd.DataFrame({"doc_id": ["a"] * 4 + ["b"] * 2 + ["c"] * 3, "sent_id": [1, 2, 3, 4, 1, 2, 1, 2, 3]})
 HITS = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": [1, 4, 2], "frame": ["japan_rivalry", "tech_future",
                                                                                  "japan_rivalry"]})
+THOUGHTS = pd.DataFrame({"topic": [1, 1, 1, 2], "rank": [1, 2, 3, 1], "doc_id": ["a", "b", "c", "a"],
+                         "para_id": [1, 2, 3, 4], "share": [0.9, 0.8, 0.7, 0.6],
+                         "text": ["인공지능 중심도시를 만들겠다. " * 20, "$5 $6 데이터", "셋째", "일본을 뛰어넘자"]})
 KEYNESS = pd.DataFrame({"term": ["광주", "대구", "인공지능", "스마트시티"], "log_ratio": [2.0, -2.5, 1.0, -1.2]})
 
 
@@ -42,8 +45,9 @@ def _graph():
     lambda: plots.plot_dispersion(HITS, SENTENCES, facet_labels={"japan_rivalry": "일본 추월·극일"}),
     lambda: plots.plot_topic_correlations(np.array([[0.9, 0.1, 0.0], [0.1, 0.8, 0.1], [0.5, 0.0, 0.5]]),
                                           {1: "토픽 1: 인공지능·데이터"}),
+    lambda: plots.plot_thoughts(THOUGHTS, {1: "토픽 1: 인공지능·데이터"}),
 ], ids=["topic_terms", "metric_panels", "intervals", "heatmap", "keyness", "network", "over_time", "dispersion",
-        "topic_correlations"])
+        "topic_correlations", "thoughts"])
 def test_figure_builders_render_hangul_and_return_data(build, tmp_path):
     use_korean_style()
     with warnings.catch_warnings():
@@ -180,3 +184,11 @@ def test_topic_correlations_are_pearson_r_of_the_shares_without_the_diagonal():
     assert len(data) == 6 and not (data.topic_a == data.topic_b).any()
     assert data.set_index(["topic_a", "topic_b"]).r[(1, 3)] == round(r[0, 2], 4)
     assert any("n = 4 문서" in t.get_text() for t in fig.texts)
+
+
+def test_thoughts_figure_shows_the_top_passages_cut_and_literal():
+    fig, data = plots.plot_thoughts(THOUGHTS, n=2, width=40, max_lines=2)
+    assert data[["topic", "rank"]].values.tolist() == [[1, 1], [1, 2], [2, 1]]  # rank 3 left out
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts[0] == "토픽 1" and any(t.endswith("…") for t in texts)  # a long passage is cut
+    assert any("$5 $6 데이터" in t for t in texts)  # "$" stays literal text

@@ -346,6 +346,49 @@ def plot_topic_correlations(doc_topic: np.ndarray, names: dict | None = None, un
     return fig, data
 
 
+def plot_thoughts(thoughts: pd.DataFrame, names: dict | None = None, n: int = 2, width: int = 46,
+                  max_lines: int = 3):
+    """stm's ``findThoughts`` as a figure: for each topic, its ``n`` most representative
+    passages (the units that load highest on it), each with its document and share,
+    wrapped to ``width`` characters and cut after ``max_lines`` lines.
+
+    Example
+    -------
+    >>> fig, data = plot_thoughts(find_thoughts(model, units, text_col="text", n=2), names)  # doctest: +SKIP
+    """
+    import textwrap
+
+    data = thoughts[thoughts["rank"] <= n].sort_values(["topic", "rank"]).reset_index(drop=True)
+    topics = list(dict.fromkeys(data["topic"]))
+    blocks = []
+    for topic in topics:
+        lines = [(names or {}).get(topic, f"토픽 {topic}")]
+        for row in data[data["topic"] == topic].itertuples():
+            wrapped = textwrap.wrap(" ".join(str(row.text).split()), width) or [""]
+            if len(wrapped) > max_lines:
+                wrapped = wrapped[:max_lines - 1] + [wrapped[max_lines - 1][: width - 1] + "…"]
+            where = f"{row.doc_id}" + (f" ¶{row.para_id}" if "para_id" in data and pd.notna(row.para_id) else "")
+            lines += [f"  {row.rank}. [{where}, 비중 {row.share:.2f}] " + wrapped[0]]
+            lines += [f"     {line}" for line in wrapped[1:]]
+        blocks.append(lines)
+    height = 0.2 * sum(len(b) + 1 for b in blocks) + 0.6
+    fig, ax = plt.subplots(figsize=(7.2, height))
+    ax.axis("off")
+    y = 1.0
+    step = 1.0 / max(1, sum(len(b) + 1 for b in blocks))
+    for lines in blocks:
+        ax.text(0, y, lines[0], fontsize=10, fontweight="bold", va="top", transform=ax.transAxes)
+        y -= step
+        for line in lines[1:]:  # corpus text: a "$" must not start mathtext
+            ax.text(0, y, line, fontsize=8, va="top", transform=ax.transAxes, parse_math=False)
+            y -= step
+        y -= step
+    ax.set_title("토픽별 대표 구절", loc="left")
+    fig.text(0.01, 0.0, f"토픽마다 비중이 가장 높은 단위 {n}개; 대괄호: 문서 (¶ 문단), 그 토픽의 비중",
+             fontsize=7, color="0.35", ha="left", va="top")
+    return fig, data
+
+
 def plot_correspondence(coords: pd.DataFrame, inertia, group_name: str = "집단", note: str = ""):
     """The correspondence-analysis map of :func:`analysis.textstats.compute_correspondence`
     (KH Coder's biplot): terms as grey points, groups as coloured squares, each label
