@@ -44,6 +44,7 @@ _STYLE = {
     "pdf.fonttype": 42,
     "svg.fonttype": "path",
     "svg.hashsalt": "analysis",
+    "text.parse_math": False,  # labels come from the corpus and metadata: "$5" is text, never mathtext
     "figure.dpi": 100,
     "savefig.dpi": 300,  # journals ask 300 dpi or more for raster figures
     "savefig.bbox": "tight",
