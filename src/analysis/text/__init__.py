@@ -35,10 +35,13 @@ pickled: the tokenizer can go to scikit-learn, gensim or another process.
 :func:`tokens_by_unit` applies the same filter to a morpheme table, so topic models never
 re-run Kiwi.
 
-The Kiwi results are cached as parquet in ``cache_dir``, keyed by a sha256 of the
-paragraphs, the user dictionary and synonyms, and the kiwipiepy and model versions (not
-the stopwords or POS filter, which apply later). Cache files are written to a temporary
-name and renamed, so an interrupted run never leaves a file a later run trusts.
+The Kiwi results (and each document's quotes) are cached as parquet in ``cache_dir``,
+document by document: a store per set of settings that change Kiwi's output (the user
+dictionary and synonyms, the kiwipiepy and model versions; not the stopwords or POS
+filter, which apply later) holds chunks of documents, each keyed by the sha256 of its
+paragraphs and manifest speaker. A rerun analyses only the documents no chunk holds; a
+chunk is trusted only once its list of keys is written, so an interrupted run never
+leaves anything a later run trusts.
 
 Modules: :mod:`~analysis.text.tokenizer` (Tokenizer, Kiwi cache),
 :mod:`~analysis.text.analyse` (the Kiwi pass, tables, cache), :mod:`~analysis.text.units`
