@@ -67,3 +67,16 @@ def test_sweep_k_passes_model_parameters_on(units):
     # min_df reaches the model: a threshold above every term's unit count leaves no vocabulary.
     with pytest.raises(ValueError):
         T.sweep_k(units, ks=[2], seeds=[1], engine="nmf", progress=False, min_df=len(units))
+
+
+def test_a_covariate_engine_sweeps_a_units_table_with_its_covariate():
+    rng = np.random.default_rng(0)
+    themes = {"a": ["인공지능", "데이터", "산업"], "b": ["일본", "추월", "경제"], "c": ["운명", "개척", "자립"]}
+    rows = [{"tokens": list(rng.choice(themes[s], size=6)), "speaker": s} for s in "abc" * 20]
+    table = pd.DataFrame(rows)
+    runs = T.sweep_k(table, ks=[2, 3], seeds=[1, 2], engine="dmr", min_df=1,
+                   options={"metadata": "speaker", "iterations": 50}, progress=False)
+    assert runs.heldout_ll.notna().all()  # held-out units inferred with their covariate
+    with pytest.raises(ValueError, match="covariate column 'speaker'"):
+        T.sweep_k(table["tokens"].tolist(), ks=[2], seeds=[1], engine="dmr", min_df=1,
+                options={"metadata": "speaker"}, progress=False)
