@@ -39,6 +39,9 @@ def register(name):
 
 
 def corpus_name(n) -> str:
+    """``all``, a speech count, or ``a<count>`` for article-sized documents (see ``stage_sample``)."""
+    if isinstance(n, str) and n.startswith("a"):
+        return f"a{int(n[1:])}"
     return "all" if n in (None, 0, "all") else str(int(n))
 
 
@@ -67,10 +70,17 @@ def timed():
 
 @register("sample")
 def stage_sample(n=None, work="."):
-    """Benchmark set-up, not timed: write the ``n`` sampled speeches as a parquet table."""
+    """Benchmark set-up, not timed: write the ``n`` sampled speeches as a parquet table;
+    with ``n = "a<count>"``, that many article-sized documents cut from the speeches."""
     from _speeches import select_speeches
 
     Path(work).mkdir(parents=True, exist_ok=True)
+    if corpus_name(n).startswith("a"):
+        from _speeches import cut_into_articles
+
+        raw = cut_into_articles(int(corpus_name(n)[1:]))
+        raw.to_parquet(path_in(work, "speeches", n), index=False)
+        return {"inputs": len(raw)}
     raw = select_speeches(None if corpus_name(n) == "all" else int(n))
     raw.to_parquet(path_in(work, "speeches", n), index=False)
     return {"inputs": len(raw)}

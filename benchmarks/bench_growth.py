@@ -11,7 +11,13 @@ Peak memory gets the same treatment.
 The largest size is the end-to-end run: its tables are also written as
 ``end_to_end.csv`` and ``end_to_end_summary.csv``.
 
+With ``--articles``, the sizes count article-sized documents (about 1,500 characters,
+cut from the speeches at paragraph ends: ``_speeches.cut_into_articles``) instead of
+speeches, and the tables are written as ``growth_articles*.csv``; the collection gives
+18,955 of them.
+
 Usage: ``python benchmarks/bench_growth.py [--sizes 1000,2000,4000,0]`` (0 = all)
+or ``python benchmarks/bench_growth.py --articles --sizes 5000,10000,18955``
 """
 
 from __future__ import annotations
@@ -73,11 +79,12 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,2000,4000,0", help="speech counts; 0 means all")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="folder for intermediate files")
+    parser.add_argument("--articles", action="store_true", help="sizes count article-sized documents")
     args = parser.parse_args(argv)
     write_machine()
     chains = []
     for size in (int(s) for s in args.sizes.split(",")):
-        chain = run_chain(size or None, args.work)
+        chain = run_chain(f"a{size}" if args.articles else (size or None), args.work)
         chains.append(chain)
         print(chain.round(2).to_string(index=False), flush=True)
     growth = pd.concat(chains, ignore_index=True)
@@ -85,8 +92,11 @@ def main(argv=None) -> None:
     growth["us_per_char"] = (1e6 * growth["seconds"] / growth["corpus_chars"]).round(3)
     columns = ["corpus", "speeches", "stage", "corpus_docs", "corpus_chars", "seconds", "ms_per_doc", "us_per_char", "cpu_seconds",
                "peak_rss_mb", "load_before", "load_after", "code"]
-    show_table(growth[[c for c in columns if c in growth.columns]].round(2), "growth", "Growth: time and memory by corpus size")
-    show_table(summarise_growth(growth), "growth_summary", "Growth: scaling exponents (1 = linear)")
+    name = "growth_articles" if args.articles else "growth"
+    show_table(growth[[c for c in columns if c in growth.columns]].round(2), name, "Growth: time and memory by corpus size")
+    show_table(summarise_growth(growth), f"{name}_summary", "Growth: scaling exponents (1 = linear)")
+    if args.articles:
+        return
     largest = chains[-1]
     show_table(largest.round(2), "end_to_end", "End to end, per stage (largest size)")
     show_table(summarise_chain(largest), "end_to_end_summary", "End to end, totals (largest size)")
