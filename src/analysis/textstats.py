@@ -202,11 +202,7 @@ def compute_group_keyness(morphemes: pd.DataFrame, group: str, target, reference
     >>> k[["term", "count_a", "count_b", "key_for"]].values.tolist()
     [['말하다', 0, 1, 'rest'], ['시장', 0, 1, 'rest'], ['일본', 1, 0, 'quote'], ['추월하다', 1, 0, 'quote']]
     """
-    m = morphemes
-    if group not in m.columns:
-        if sentences is None:
-            raise ValueError(f"{group!r} is not a morpheme column; pass sentences to join it")
-        m = m.merge(sentences[KEY + [group]], on=KEY, how="left")
+    m = _with_group(morphemes, group, sentences)
     m = m[~m["tag"].astype(str).str.startswith(NON_TOKEN_TAGS)]
     in_a = m[group] == target
     in_b = ~in_a if reference is None else m[group] == reference
@@ -219,6 +215,15 @@ def compute_group_keyness(morphemes: pd.DataFrame, group: str, target, reference
 
 
 # --------------------------------------------------------------------------- networks
+
+
+def _with_group(morphemes: pd.DataFrame, group: str, sentences: pd.DataFrame | None) -> pd.DataFrame:
+    """``morphemes`` with ``group``: its own column, or a sentence column joined on the ids."""
+    if group in morphemes.columns:
+        return morphemes
+    if sentences is None:
+        raise ValueError(f"{group!r} is not a morpheme column; pass sentences to join it")
+    return morphemes.merge(sentences[KEY + [group]], on=KEY, how="left")
 
 
 def compute_correspondence(morphemes: pd.DataFrame, group: str, sentences: pd.DataFrame | None = None,
@@ -246,11 +251,7 @@ def compute_correspondence(morphemes: pd.DataFrame, group: str, sentences: pd.Da
     >>> coords.set_index("label").loc[["a", "x"], "dim1"].gt(0).tolist()  # a goes with x
     [True, True]
     """
-    m = morphemes
-    if group not in m.columns:
-        if sentences is None:
-            raise ValueError(f"{group!r} is not a morpheme column; pass sentences to join it")
-        m = m.merge(sentences[KEY + [group]], on=KEY, how="left")
+    m = _with_group(morphemes, group, sentences)
     m = m[m["tag"].astype(str).str.startswith(tuple(tags)) & m[group].notna() & m[group].astype(str).ne("")
           & m["lemma"].astype(str).str.len().ge(min_len)]
     totals = m["lemma"].value_counts()

@@ -11,14 +11,14 @@
 """
 
 from analysis.report.figures import FIGURE_FORMATS, PAPER_WIDTHS, find_korean_font, fit_for_paper, save_figure, use_korean_style
-from analysis.report.labels import LABELS, display_label, display_labels, display_table, frame_labels, name_topics
+from analysis.report.labels import LABELS, describe_k_choice, display_label, display_labels, display_table, frame_labels, name_topics
 from analysis.report.plots import (VOICE_LABELS, plot_cleaning_audit, plot_contrasts, plot_correspondence, plot_dispersion, plot_effect_curve, plot_heatmap,
                                    plot_intervals, plot_k_frontier, plot_keyness, plot_metric_panels, plot_network, plot_over_time,
                                    plot_stacked_counts, plot_thoughts, plot_timeline, plot_topic_correlations, plot_topic_terms)
 from analysis.report.provenance import finish_run, start_run, write_provenance
 from analysis.report.tables import escape_latex, save_table, write_latex_macros, write_latex_table
 
-__all__ = ["FIGURE_FORMATS", "LABELS", "PAPER_WIDTHS", "VOICE_LABELS", "display_label", "display_labels", "display_table",
+__all__ = ["FIGURE_FORMATS", "LABELS", "PAPER_WIDTHS", "VOICE_LABELS", "describe_k_choice", "display_label", "display_labels", "display_table",
            "escape_latex", "find_korean_font", "finish_run", "fit_for_paper", "frame_labels", "name_topics",
            "plot_cleaning_audit", "plot_contrasts", "plot_correspondence", "plot_dispersion", "plot_effect_curve", "plot_heatmap", "plot_intervals", "plot_k_frontier",
            "plot_keyness", "plot_metric_panels", "plot_network", "plot_over_time", "plot_stacked_counts", "plot_thoughts", "plot_timeline",

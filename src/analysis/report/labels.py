@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["LABELS", "LANGUAGES", "display_label", "display_labels", "display_table", "frame_labels", "name_topics"]
+__all__ = ["LABELS", "LANGUAGES", "describe_k_choice", "display_label", "display_labels", "display_table", "frame_labels", "name_topics"]
 
 LANGUAGES = ("ko", "en")
 
@@ -61,6 +61,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "doc_id": ("문서", "document"),
         "para_id": ("문단", "paragraph"),
         "sent_id": ("문장", "sentence"),
+        "segment": ("발화 구간", "voice segment"),
         "speaker": ("발화자", "speaker"),
         "city": ("도시", "city"),
         "outlet": ("매체", "outlet"),
@@ -248,3 +249,28 @@ def display_table(table: pd.DataFrame, values: Mapping[str, Mapping] | None = No
     shown = shown.rename(columns=names)
     shown.attrs["columns"] = {new: old for old, new in names.items()}  # write_latex_table's decimals may name ids
     return shown
+
+
+def describe_k_choice(summary: pd.DataFrame, metric: str = "npmi_doc", min_stability: float = 0.5,
+                      language: str = "ko") -> str:
+    """The sentence :func:`analysis.topics.choose_k` gives, in a figure's language.
+
+    Example
+    -------
+    >>> summary = pd.DataFrame({"k": [5, 10, 15], "npmi_doc": [0.10, 0.14, 0.16], "stability": [0.7, 0.6, 0.4]})
+    >>> describe_k_choice(summary, min_stability=0.9)
+    'K = 15: 안정성 0.9에 이른 K가 없어 (최고 0.70) 전체에서 문서 수준 NPMI가 가장 높은 K (0.160); 토픽을 신중히 읽을 것'
+    """
+    from analysis.topics.sweep import choose_k  # the rule lives with the sweep
+
+    k, reason = choose_k(summary, metric=metric, min_stability=min_stability)
+    if language == "en":
+        return reason
+    name = display_label("metric", metric, language)
+    value = float(summary.loc[summary["k"] == k, metric].iloc[0])
+    stable = sorted(int(x) for x in summary.loc[summary["stability"] >= min_stability, "k"])
+    if stable:
+        return (f"K = {k}: 안정성 {min_stability:g} 이상인 K ({', '.join(map(str, stable))}) 가운데 {name}가 "
+                f"가장 높은 K ({value:.3f})")
+    return (f"K = {k}: 안정성 {min_stability:g}에 이른 K가 없어 (최고 {summary['stability'].max():.2f}) 전체에서 "
+            f"{name}가 가장 높은 K ({value:.3f}); 토픽을 신중히 읽을 것")

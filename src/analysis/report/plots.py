@@ -736,8 +736,8 @@ def plot_contrasts(contrasts: pd.DataFrame, label: str, title: str = "", xlabel:
     return fig, data
 
 
-_UNIT_NAMES = {"documents": "문서", "doc_id": "문서", "outlet": "언론사", "speaker": "발화자", "city": "도시",
-               "sentences": "문장", "segments": "발화 구간"}
+# The resampled unit as ``estimate_*`` names it -> a column of the label table.
+_UNIT_COLUMNS = {"documents": "doc_id", "sentences": "sent_id", "segments": "segment"}
 
 
 def describe_interval(method: str) -> str:
@@ -750,7 +750,8 @@ def describe_interval(method: str) -> str:
     """
     match = re.fullmatch(r"bootstrap over (?P<unit>.+), percentile \((?P<ci>[\d.]+%)\)", str(method))
     if match:
-        return f"{_UNIT_NAMES.get(match['unit'], match['unit'])} 단위 부트스트랩 백분위 {match['ci']}"
+        unit = display_label("column", _UNIT_COLUMNS.get(match["unit"], match["unit"]))
+        return f"{unit} 단위 부트스트랩 백분위 {match['ci']}"
     match = re.fullmatch(r"exact, no hit \((?P<ci>[\d.]+%)\)", str(method))
     if match:
         return f"히트 없음: 정확한 상한 {match['ci']}"

@@ -56,7 +56,8 @@ from analysis.text.analyse import (
     TextTables,
     analyse_documents,
     analyse_texts,
-    hash_inputs,
+    hash_documents,
+    hash_settings,
 )
 from analysis.text.lexicons import (
     LEXICON_TAGS,
@@ -80,7 +81,7 @@ DEFAULT_POS = DEFAULTS.pos  # kept for old imports; the setting lives in analysi
 __all__ = [
     "DEFAULT_POS", "LEXICON_TAGS", "MORPHEME_COLUMNS", "QUOTE_COLUMNS", "SENTENCE_COLUMNS", "LexiconError",
     "QuoteSpan", "TextTables", "Tokenizer", "UserWord", "analyse_documents", "analyse_texts", "attribute_quotes",
-    "count_workers", "find_own_voice_documents", "find_quote_of_spans", "find_quote_spans", "hash_inputs",
+    "count_workers", "find_own_voice_documents", "find_quote_of_spans", "find_quote_spans", "hash_documents", "hash_settings",
     "hash_lexicon", "load_kiwi", "locate_lexicon", "mark_own_voice", "promote_to_userdict", "read_lexicon_version", "read_stopwords", "read_synonyms",
     "read_userdict", "tokens_by_unit",
 ]

@@ -35,7 +35,7 @@ from analysis.text.quotes import QUOTE_COLUMNS, attribute_quotes, mark_own_voice
 from analysis.text.tokenizer import Tokenizer
 
 __all__ = ["CACHE_VERSION", "MORPHEME_COLUMNS", "SENTENCE_COLUMNS", "TextTables", "analyse_documents",
-           "analyse_paragraphs", "analyse_texts", "build_tables", "collect_speakers", "hash_documents", "hash_inputs",
+           "analyse_paragraphs", "analyse_texts", "build_tables", "collect_speakers", "hash_documents", "hash_settings",
            "load_or_build_tables", "run_kiwi", "split_paragraphs", "strip_invisible"]
 
 SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "start", "end", "text", "voice", "speaker"]
@@ -376,14 +376,6 @@ def hash_settings(tokenizer: Tokenizer) -> str:
     return digest.hexdigest()
 
 
-def hash_inputs(paragraphs: pd.DataFrame, tokenizer: Tokenizer) -> str:
-    """sha256 of the paragraphs and the analysis settings: one key for a whole corpus."""
-    digest = hashlib.sha256(hash_settings(tokenizer).encode())
-    for doc_id, para_id, offset, text in paragraphs.itertuples(index=False):
-        digest.update(f"{doc_id}\x1f{para_id}\x1f{offset}\x1f{text}\x1e".encode())
-    return digest.hexdigest()
-
-
 def hash_documents(paragraphs: pd.DataFrame, speakers: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
     """``{doc_id: key}`` in document order, the key hashing the document's paragraph rows
     and its manifest speaker (which quote attribution falls back on).
@@ -468,7 +460,7 @@ def _assemble(wanted: list[tuple[str, str]], tables: dict[str, pd.DataFrame]) ->
     stored. A chunk holds its documents' rows contiguously, so consecutive documents of one
     chunk are one slice: a corpus with a few new documents is a few dozen slices, not a
     sort of every row."""
-    spans = {chunk: _document_spans(table) for chunk, table in tables.items()}
+    spans = {chunk: _row_spans(table) for chunk, table in tables.items()}
     slices: list[tuple[str, int, int]] = []
     for chunk, doc in wanted:
         span = spans[chunk].get(doc)
@@ -485,7 +477,7 @@ def _assemble(wanted: list[tuple[str, str]], tables: dict[str, pd.DataFrame]) ->
     return pd.concat([tables[chunk].iloc[a:b] for chunk, a, b in slices], ignore_index=True)
 
 
-def _document_spans(table: pd.DataFrame) -> dict[str, tuple[int, int]]:
+def _row_spans(table: pd.DataFrame) -> dict[str, tuple[int, int]]:
     """``{doc_id: (first row, end row)}`` of a table whose documents' rows are contiguous."""
     codes, uniques = pd.factorize(table["doc_id"])  # hashing in C: no Python call per row
     if not len(codes):

@@ -152,39 +152,28 @@ def summarise_sweep(runs: pd.DataFrame) -> pd.DataFrame:
     return summary
 
 
-def choose_k(summary: pd.DataFrame, metric: str = "npmi_doc", min_stability: float = 0.5,
-             language: str = "en") -> tuple[int, str]:
+def choose_k(summary: pd.DataFrame, metric: str = "npmi_doc", min_stability: float = 0.5) -> tuple[int, str]:
     """The K a sweep recommends, and the sentence that says by which rule.
 
     The rule: the highest mean ``metric`` among the K whose mean stability across seeds
     is at least ``min_stability`` (ties to the smaller K); when no K is that stable, the
-    highest ``metric`` overall, and the sentence says that no K met the threshold.
-    ``language="ko"`` says it in Korean (for a figure with Korean labels).
+    highest ``metric`` overall, and the sentence says that no K met the threshold
+    (:func:`analysis.report.describe_k_choice` says it in a figure's language).
 
     Example
     -------
     >>> summary = pd.DataFrame({"k": [5, 10, 15], "npmi_doc": [0.10, 0.14, 0.16], "stability": [0.7, 0.6, 0.4]})
     >>> choose_k(summary)
     (10, 'K = 10: the highest npmi_doc (0.140) among the K with stability >= 0.5 (5, 10)')
-    >>> choose_k(summary, min_stability=0.9, language="ko")[1]
-    'K = 15: 안정성 0.9에 이른 K가 없어 (최고 0.70) 전체에서 문서 수준 NPMI가 가장 높은 K (0.160); 토픽을 신중히 읽을 것'
     """
     ranked = summary.sort_values([metric, "k"], ascending=[False, True])
     stable = ranked[ranked["stability"] >= min_stability]
-    korean = language == "ko"
-    name = {"npmi_doc": "문서 수준 NPMI", "npmi": "NPMI", "c_v": "C_V", "exclusivity": "배타성"}.get(metric, metric)
     if len(stable):
         k = int(stable["k"].iloc[0])
         listed = ", ".join(str(int(x)) for x in sorted(stable["k"]))
-        if korean:
-            return k, (f"K = {k}: 안정성 {min_stability:g} 이상인 K ({listed}) 가운데 {name}가 가장 높은 K "
-                       f"({stable[metric].iloc[0]:.3f})")
         return k, (f"K = {k}: the highest {metric} ({stable[metric].iloc[0]:.3f}) among the K with stability "
                    f">= {min_stability:g} ({listed})")
     k = int(ranked["k"].iloc[0])
-    if korean:
-        return k, (f"K = {k}: 안정성 {min_stability:g}에 이른 K가 없어 (최고 {summary['stability'].max():.2f}) 전체에서 "
-                   f"{name}가 가장 높은 K ({ranked[metric].iloc[0]:.3f}); 토픽을 신중히 읽을 것")
     return k, (f"K = {k}: no K reached stability {min_stability:g} (the highest was "
                f"{summary['stability'].max():.2f}), so this is the highest {metric} ({ranked[metric].iloc[0]:.3f}) "
                "overall; read its topics with care")
