@@ -54,8 +54,10 @@ def write_disagreements() -> None:
         raise SystemExit("the two passes do not cover the same items")
     rows, stats = [], []
     for frame in FRAMES:
-        alpha = krippendorff.alpha(reliability_data=np.vstack([one[frame], two[frame]]),
-                                   level_of_measurement="nominal")
+        codes = np.vstack([one[frame], two[frame]])
+        # Alpha is undefined when both passes gave one value throughout (no positive at all).
+        alpha = (krippendorff.alpha(reliability_data=codes, level_of_measurement="nominal")
+                 if len(np.unique(codes)) > 1 else np.nan)
         differ = one.index[one[frame] != two[frame]]
         stats.append({"frame": frame, "n": len(one), "positives_coder1": int(one[frame].sum()),
                       "positives_coder2": int(two[frame].sum()), "agree_positive": int(((one[frame] == 1)

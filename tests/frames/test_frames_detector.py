@@ -90,3 +90,14 @@ def test_scores_resample_whole_documents_and_cover_the_truth():
     # The population recall of this design is E[beta(8, 2)] = 0.8.
     hit = np.mean([lo <= 0.8 <= hi for lo, hi in covered])
     assert 0.88 <= hit <= 0.99
+
+
+def test_the_macro_row_leaves_out_a_frame_the_set_has_no_example_of():
+    # A set with no Japan-rivalry sentence cannot score that frame; the macro mean is over
+    # the frames it can score, not NaN, and not dragged to 0 by the model's false alarms.
+    gold = pd.DataFrame({"a": [1, 0, 1, 0], "b": [0, 0, 0, 0]})
+    pred = pd.DataFrame({"a": [1, 0, 0, 0], "b": [0, 1, 0, 0]})
+    s = score_frames(gold, pred, groups=[1, 2, 3, 4], seed=0, n_boot=200).set_index("frame")
+    assert np.isnan(s.at["b", "recall"]) and s.at["b", "precision"] == 0
+    assert s.at["macro", "f1"] == s.at["a", "f1"] == pytest.approx(2 / 3)
+    assert s.at["macro", "recall"] == 0.5 and s.at["macro", "fp"] == 1

@@ -257,7 +257,8 @@ def score_frames(gold: pd.DataFrame, predicted: pd.DataFrame, groups, *, seed: i
     names each row's independent unit (e.g. its document). The percentile bootstrap
     draws units with replacement ``n_boot`` times (``numpy.random.default_rng(seed)``);
     a draw where a measure is undefined (no predicted or no gold positive) is left out of
-    that measure's interval. One row per frame and a ``macro`` row (means over frames):
+    that measure's interval. One row per frame and a ``macro`` row (means over the frames
+    with at least one gold positive: a frame the set has no example of cannot be scored):
     frame, n, n_gold, n_predicted, tp, fp, fn, precision, recall, f1, each with
     ``_low`` and ``_high``, and n_groups.
 
@@ -289,6 +290,7 @@ def score_frames(gold: pd.DataFrame, predicted: pd.DataFrame, groups, *, seed: i
     boot = _measures(tp, fp, fn)
     point = _measures(*per_group.sum(axis=1))
     alpha = (1 - ci) / 2
+    scored = y.sum(axis=0) > 0
     rows = []
     for j, frame in enumerate(frame_ids + ["macro"]):
         row = {"frame": frame, "n": len(y), "n_groups": n_groups}
@@ -299,8 +301,8 @@ def score_frames(gold: pd.DataFrame, predicted: pd.DataFrame, groups, *, seed: i
             row.update(n_gold=int(y[:, j].sum()), n_predicted=int(p[:, j].sum()), tp=int(point["tp"][j]),
                        fp=int(point["fp"][j]), fn=int(point["fn"][j]))
         for name in ("precision", "recall", "f1"):
-            values = boot[name].mean(axis=1) if frame == "macro" else boot[name][:, j]
-            estimate = point[name].mean() if frame == "macro" else point[name][j]
+            values = boot[name][:, scored].mean(axis=1) if frame == "macro" else boot[name][:, j]
+            estimate = point[name][scored].mean() if frame == "macro" else point[name][j]
             kept = values[~np.isnan(values)]
             row[name] = float(estimate)
             row[f"{name}_low"], row[f"{name}_high"] = (np.quantile(kept, [alpha, 1 - alpha]).tolist()
