@@ -145,14 +145,20 @@ if __name__ == "__main__":
 
 
 ARTICLE_CHARS = 1500
+# Past the 18,955 pieces of the first cut, the speeches are cut again at other lengths
+# (so the pieces start and end elsewhere: texts overlap but are not copies) until the
+# count asked for is reached; pieces average about 1,100 characters in every cut.
+RECUT_CHARS = (1000, 2000, 1250, 1750)
 
 
 def cut_into_articles(n: int, size: int = ARTICLE_CHARS, *, seed: int = SAMPLE_SEED) -> pd.DataFrame:
     """``n`` article-sized documents: the speeches (in a seeded order) cut into consecutive
     pieces of about ``size`` characters at paragraph ends (a longer paragraph at sentence
     ends), each with the speech's metadata, an id ``<division_number>-<piece>`` and its
-    title numbered. The collection holds 18,955 such pieces; asking for more
-    raises, since repeating text would only test the duplicate finder.
+    title numbered. The first cut gives 18,955 pieces; more come from cutting the
+    speeches again at the lengths of ``RECUT_CHARS`` (ids ``<division_number>-<length>-<piece>``),
+    leaving out any piece whose text an earlier cut already gave, so that no document
+    is a copy of another (which would only test the duplicate finder).
 
     Example
     -------
@@ -161,22 +167,31 @@ def cut_into_articles(n: int, size: int = ARTICLE_CHARS, *, seed: int = SAMPLE_S
     """
     raw = select_speeches()
     order = np.random.default_rng(seed).permutation(len(raw))
-    rows = []
-    for i in order:
-        speech = raw.iloc[i]
-        pieces, current = [], ""
-        for paragraph in split_paragraphs(speech["speech_text"] or "").split("\n"):
-            parts = re.split(r"(?<=[.?!])\s+", paragraph) if len(paragraph) > size else [paragraph]
-            for part in parts:
-                if current and len(current) + len(part) > size:
-                    pieces.append(current)
-                    current = ""
-                current = f"{current}\n{part}" if current else part
-        if current:
-            pieces.append(current)
-        for k, text in enumerate(pieces, start=1):
-            rows.append({**speech.to_dict(), "division_number": f"{speech['division_number']}-{k:02d}",
-                         "title": f"{speech['title']} ({k})", "speech_text": text})
-            if len(rows) == n:
-                return pd.DataFrame(rows)
+    rows, seen = [], set()
+    for cut, length in enumerate((size, *RECUT_CHARS)):
+        for i in order:
+            speech = raw.iloc[i]
+            for k, text in enumerate(_cut_speech(speech["speech_text"] or "", length), start=1):
+                if text in seen:
+                    continue
+                seen.add(text)
+                piece = f"{k:02d}" if cut == 0 else f"{length}-{k:02d}"
+                rows.append({**speech.to_dict(), "division_number": f"{speech['division_number']}-{piece}",
+                             "title": f"{speech['title']} ({piece})", "speech_text": text})
+                if len(rows) == n:
+                    return pd.DataFrame(rows)
     raise ValueError(f"the speeches give only {len(rows)} article-sized documents, not {n}")
+
+
+def _cut_speech(text: str, size: int) -> list[str]:
+    pieces, current = [], ""
+    for paragraph in split_paragraphs(text).split("\n"):
+        parts = re.split(r"(?<=[.?!])\s+", paragraph) if len(paragraph) > size else [paragraph]
+        for part in parts:
+            if current and len(current) + len(part) > size:
+                pieces.append(current)
+                current = ""
+            current = f"{current}\n{part}" if current else part
+    if current:
+        pieces.append(current)
+    return pieces

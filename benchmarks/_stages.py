@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -161,6 +162,94 @@ def stage_analyse(n=None, work=".", workers=1, cache=False, keep=True):
         tables.quotes.to_parquet(path_in(work, "quotes", n), index=False)
     return {"docs": len(docs), "chars": int(docs["text"].str.len().sum()),
             "sentences": len(tables.sentences), "morphemes": len(tables.morphemes)}
+
+
+@register("analyse_dataset")
+def stage_analyse_dataset(n=None, work=".", workers=1):
+    """The text layer for a large corpus: ``analysis.text.analyse_corpus`` into a cache
+    folder (one chunk of documents in memory at a time); the handle is saved for the
+    later stages, which read the tables back in batches."""
+    from analysis import text
+
+    docs = read_documents(work, n)
+    tokenizer = text.Tokenizer(num_workers=int(workers))
+    shutil.rmtree(path_in(work, "cache", n, ""), ignore_errors=True)  # a cold run
+    with timed():
+        data = text.analyse_corpus(docs, path_in(work, "cache", n, ""), tokenizer=tokenizer, progress=False)
+    data.save(path_in(work, "dataset", n, ".json"))
+    return {"docs": len(docs), "chars": int(docs["text"].str.len().sum())}
+
+
+@register("tokens_dataset")
+def stage_tokens_dataset(n=None, work="."):
+    """Token lists per document, batch by batch from the dataset (lemma and tag columns only)."""
+    from analysis import text
+
+    data = text.TextDataset.load(path_in(work, "dataset", n, ".json"))
+    with timed():
+        units = pd.concat([text.tokens_by_unit(batch.morphemes, unit="document")
+                           for batch in data.iter_batches(tables=("morphemes",),
+                                                          columns={"morphemes": ["para_id", "sent_id", "lemma", "tag"]})],
+                          ignore_index=True)
+    units[["doc_id", "tokens"]].to_parquet(path_in(work, "tokens", n), index=False)
+    return {"docs": len(units), "tokens": int(units["n_tokens"].sum())}
+
+
+@register("frames_dataset")
+def stage_frames_dataset(n=None, work="."):
+    """The default frame detector (rules, voices from the quotes), batch by batch from the dataset."""
+    from analysis import text
+    from analysis.frames import detect_frames
+
+    data = text.TextDataset.load(path_in(work, "dataset", n, ".json"))
+    counts = {"sentences": 0, "morphemes": 0}
+    with timed():
+        hits = []
+        for batch in data.iter_batches():
+            hits.append(detect_frames(batch.sentences, batch.morphemes, quotes=batch.quotes))
+            counts["sentences"] += len(batch.sentences)
+            counts["morphemes"] += len(batch.morphemes)
+        hits = pd.concat(hits, ignore_index=True)
+    hits.to_parquet(path_in(work, "hits", n), index=False)
+    return {**counts, "hits": len(hits)}
+
+
+@register("dask_dataset")
+def stage_dask_dataset(n=None, work=".", workers=2):
+    """``analysis.distributed.analyse_corpus_dask`` with frame matching on a LocalCluster of
+    ``workers`` single-threaded processes, into its own cache folder. Reports the client's
+    own peak memory (the workers are other processes) and the workers' largest, then
+    checks, batch by batch, that the dataset and the hits equal the single-machine ones
+    (the ``analyse_dataset`` stage's dataset, matched here)."""
+    from distributed import Client, LocalCluster
+
+    from analysis import text
+    from analysis.distributed import analyse_corpus_dask
+    from analysis.frames import load_frames, match_frames
+
+    docs = read_documents(work, n)
+    cache = path_in(work, "cache-dask", n, "")
+    shutil.rmtree(cache, ignore_errors=True)
+    frames = load_frames()
+    with LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        with timed():
+            data, hits = analyse_corpus_dask(docs, cache, frames=frames, client=client)
+        worker_peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    client_peak = peak_mb()
+    local = text.TextDataset.load(path_in(work, "dataset", n, ".json"))
+    same = data.doc_ids == local.doc_ids
+    local_hits = []
+    for mine, theirs in zip(data.iter_batches(), local.iter_batches()):
+        for name in ("sentences", "morphemes", "quotes"):
+            same = same and getattr(mine, name).equals(getattr(theirs, name))
+        local_hits.append(match_frames(theirs.sentences, theirs.morphemes, frames))
+    local_hits = pd.concat(local_hits, ignore_index=True).sort_values(["doc_id", "sent_id", "start"], kind="stable",
+                                                                       ignore_index=True)
+    return {"docs": len(docs), "chars": int(docs["text"].str.len().sum()), "hits": len(hits),
+            "client_peak_mb": round(client_peak, 1), "worker_peak_mb": round(max(worker_peaks.values()), 1),
+            "chunks": len({chunk for chunk, _ in data.parts}),
+            "identical_tables": bool(same), "identical_hits": bool(hits.equals(local_hits))}
 
 
 @register("tokens")

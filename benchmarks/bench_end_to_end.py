@@ -34,8 +34,13 @@ GOAL_SECONDS = 12 * 60
 GOAL_MB = 4 * 1024
 
 
-def run_chain(n=None, work=DEFAULT_WORK, workers=None) -> pd.DataFrame:
+def run_chain(n=None, work=DEFAULT_WORK, workers=None, streaming: bool = True) -> pd.DataFrame:
     """Run every stage on ``n`` speeches; one row per stage.
+
+    ``streaming`` (the default) runs the text layer as a dataset on disk
+    (``analysis.text.analyse_corpus``) and the token and frame stages batch by batch over
+    it; ``streaming=False`` holds each stage's whole tables in memory, as
+    ``analyse_documents`` returns them (the way of a corpus that fits).
 
     Example
     -------
@@ -49,10 +54,10 @@ def run_chain(n=None, work=DEFAULT_WORK, workers=None) -> pd.DataFrame:
     run_isolated("sample", n=n, work=w)
     rows = [
         {**run_isolated("import", n=n, work=w), "stage": "import"},
-        {**run_isolated("analyse", n=n, work=w, workers=workers), "stage": "text"},
-        {**run_isolated("tokens", n=n, work=w), "stage": "tokens"},
+        {**run_isolated("analyse_dataset" if streaming else "analyse", n=n, work=w, workers=workers), "stage": "text"},
+        {**run_isolated("tokens_dataset" if streaming else "tokens", n=n, work=w), "stage": "tokens"},
         {**run_isolated("topics", n=n, work=w, engine=DEFAULT_ENGINE, k=K), "stage": "topics"},
-        {**run_isolated("frames", n=n, work=w), "stage": "frames"},
+        {**run_isolated("frames_dataset" if streaming else "frames", n=n, work=w), "stage": "frames"},
     ]
     table = pd.DataFrame(rows)
     table["corpus"] = corpus_name(n)
@@ -82,9 +87,11 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=None, help="number of speeches (default: all)")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="folder for intermediate files")
+    parser.add_argument("--in-memory", action="store_true",
+                        help="whole tables in memory (analyse_documents), not the dataset read in batches")
     args = parser.parse_args(argv)
     write_machine()
-    chain = run_chain(args.n, args.work)
+    chain = run_chain(args.n, args.work, streaming=not args.in_memory)
     show_table(chain.round(2), "end_to_end", "End to end, per stage")
     show_table(summarise_chain(chain), "end_to_end_summary", "End to end, totals")
 

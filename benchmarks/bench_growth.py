@@ -80,11 +80,13 @@ def main(argv=None) -> None:
     parser.add_argument("--sizes", default="1000,2000,4000,0", help="speech counts; 0 means all")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="folder for intermediate files")
     parser.add_argument("--articles", action="store_true", help="sizes count article-sized documents")
+    parser.add_argument("--in-memory", action="store_true",
+                        help="whole tables in memory (analyse_documents), not the dataset read in batches")
     args = parser.parse_args(argv)
     write_machine()
     chains = []
     for size in (int(s) for s in args.sizes.split(",")):
-        chain = run_chain(f"a{size}" if args.articles else (size or None), args.work)
+        chain = run_chain(f"a{size}" if args.articles else (size or None), args.work, streaming=not args.in_memory)
         chains.append(chain)
         print(chain.round(2).to_string(index=False), flush=True)
     growth = pd.concat(chains, ignore_index=True)

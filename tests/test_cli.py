@@ -133,3 +133,20 @@ def test_corpus_then_topics_and_frames_on_its_folder_analyse_once(tmp_path, caps
     assert terms.term.str.len().min() >= 3  # --min-len, as the notebooks' MIN_LEN
     hits = pd.read_csv(tmp_path / "h.csv", dtype={"doc_id": str})
     assert set(hits.doc_id) <= {"000", "001", "002", "003", "004"} and len(hits) > 0
+
+
+def test_frames_and_topics_read_the_cache_in_batches_with_the_same_results(table, tmp_path, monkeypatch):
+    # Batches of two documents (the five bundled ones make three): what a corpus of
+    # 100,000 articles does with batches of a cache chunk, so memory holds one batch.
+    from analysis.text import analyse
+
+    outs = {}
+    for name, chunk in (("one", 10_000), ("batched", 2)):
+        monkeypatch.setattr(analyse, "CHUNK_DOCS", chunk)
+        out, cache = tmp_path / name, str(tmp_path / f"cache-{name}")
+        assert main(["frames", str(table), "--out", str(out / "hits.csv"), "--cache-dir", cache]) == 0
+        assert main(["topics", str(table), "--k", "3", "--seed", "2", "--out", str(out / "t"), "--cache-dir", cache]) == 0
+        outs[name] = out
+    assert len(list((tmp_path / "cache-batched").rglob("*.keys.json"))) == 3
+    for file in ("hits.csv", "t/doc_topics.csv", "t/topic_terms.csv"):
+        assert (outs["one"] / file).read_bytes() == (outs["batched"] / file).read_bytes()

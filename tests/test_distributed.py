@@ -14,12 +14,13 @@ pytest.importorskip("distributed", reason="dask.distributed is not installed; th
 
 from analysis.distributed import (  # noqa: E402
     analyse_and_match_dask,
+    analyse_corpus_dask,
     analyse_documents_dask,
     match_frames_dask,
     split_documents,
 )
 from analysis.frames import load_frames, match_frames  # noqa: E402
-from analysis.text import Tokenizer, analyse_documents, tokens_by_unit  # noqa: E402
+from analysis.text import Tokenizer, analyse_corpus, analyse_documents, tokens_by_unit  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +94,15 @@ def test_unsorted_document_order_gives_the_local_order(seed_corpus, client):
     tables, hits = analyse_and_match_dask(docs, client=client, npartitions=3)
     assert_same_tables(tables, local_tables)
     pd.testing.assert_frame_equal(hits, local_hits, check_exact=True)
+
+
+def test_the_dask_path_writes_a_dataset_and_sends_back_no_table(seed_corpus, local, client, tmp_path):
+    # Each worker writes its partition to the shared cache; what comes back is the handle
+    # (which chunk holds which document) and the hits, and the dataset reads as the local tables.
+    docs = seed_corpus.documents
+    data, hits = analyse_corpus_dask(docs, tmp_path / "cache", frames=load_frames(), client=client, npartitions=3)
+    assert data.doc_ids == docs.doc_id.tolist()
+    assert len({chunk for chunk, _ in data.parts}) == 3  # one chunk per partition
+    assert_same_tables(data.read(), local[0])
+    pd.testing.assert_frame_equal(hits, local[1], check_exact=True)
+    assert_same_tables(analyse_corpus(docs, tmp_path / "cache", progress=False).read(), local[0])  # all cached

@@ -155,7 +155,9 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     import importlib
     import threading
 
-    from analysis.text import analyse_documents, tokens_by_unit
+    import pandas as pd
+
+    from analysis.text import tokens_by_unit
 
     # Work that does not wait for the text goes on threads: Kiwi's model loads while the
     # table is read, and the topic engines (scikit-learn) import while Kiwi's workers run.
@@ -165,13 +167,19 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     threading.Thread(target=importlib.import_module, args=("analysis.topics",), daemon=True).start()
     documents = _read_input_table(args.input, args.text_col, args.id_col)
     unit = settings.resolve_unit(len(documents))
-    tables = analyse_documents(documents, tokenizer=tokenizer, cache_dir=args.cache_dir)
+    parts = []
+    for batch in _read_text_batches(documents, tokenizer, args.cache_dir, tables=("sentences", "morphemes"),
+                                    columns={"sentences": ["para_id", "sent_id", "text"],
+                                             "morphemes": ["para_id", "sent_id", "lemma", "tag"]}):
+        units = tokens_by_unit(batch.morphemes, unit=unit, tokenizer=tokenizer)
+        keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
+        passages = batch.sentences.groupby(keys, sort=False)["text"].agg(" ".join).reset_index()
+        parts.append(units.merge(passages, on=keys, how="left"))
+    if not parts:
+        raise InputError(f"{args.input}: no document has any text to model")
+    units = pd.concat(parts, ignore_index=True)
     from analysis.topics import save_model, write_topic_explorer_html
 
-    units = tokens_by_unit(tables.morphemes, unit=unit, tokenizer=tokenizer)
-    keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
-    passages = tables.sentences.groupby(keys, sort=False)["text"].agg(" ".join).reset_index()
-    units = units.merge(passages, on=keys, how="left")
     k = _choose_k(args, units, settings) if len(args.k) > 1 else args.k[0]
     result = run_topics(units, k=k, seed=args.seed, out_dir=args.out, engine=args.engine, min_df=settings.min_df,
                         max_df=settings.max_df)
@@ -241,7 +249,6 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
     from analysis.frames import DETECTOR_COLUMNS, detect_frames, load_detector
     from analysis.frames.lexicon import ensure_frameset
     from analysis.io import write_table
-    from analysis.text import analyse_documents
 
     if id_col is None:
         id_col = "doc_id" if "doc_id" in table else "id"
@@ -259,12 +266,13 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
     for col in ("title", "speaker", "office", "source_type"):
         if col in table and col != text_col:
             documents[col] = table[col].fillna("").astype(str).to_numpy()
-    tables = analyse_documents(documents, tokenizer=tokenizer or DEFAULTS.make_tokenizer(), cache_dir=cache_dir,
-                               progress=False)
-    hits = detect_frames(tables.sentences, tables.morphemes, frames, quotes=tables.quotes,
-                         detector=load_detector(detector))
-    sent_text = tables.sentences[["doc_id", "sent_id", "text"]].rename(columns={"text": "sentence"})
-    hits = hits[DETECTOR_COLUMNS].merge(sent_text, on=["doc_id", "sent_id"], how="left")
+    detector = load_detector(detector)
+    found = []
+    for batch in _read_text_batches(documents, tokenizer or DEFAULTS.make_tokenizer(), cache_dir):
+        hits = detect_frames(batch.sentences, batch.morphemes, frames, quotes=batch.quotes, detector=detector)
+        sent_text = batch.sentences[["doc_id", "sent_id", "text"]].rename(columns={"text": "sentence"})
+        found.append(hits[DETECTOR_COLUMNS].merge(sent_text, on=["doc_id", "sent_id"], how="left"))
+    hits = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=[*DETECTOR_COLUMNS, "sentence"])
     # Back to the caller's id and columns, in the table's order.
     carried = table.drop(columns=[text_col]).reset_index(drop=True)
     own = set(DETECTOR_COLUMNS) | {"sentence"}
@@ -279,6 +287,18 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
     out = hits[cols].reset_index(drop=True)
     write_table(out, out_csv)
     return out
+
+
+def _read_text_batches(documents, tokenizer, cache_dir, tables=("sentences", "morphemes", "quotes"), columns=None):
+    """The text layer a batch of documents at a time: from the cached dataset (memory
+    bounded by one batch, :func:`analysis.text.analyse_corpus`), or without a cache, all
+    documents as one batch."""
+    from analysis.text import analyse_corpus, analyse_documents
+
+    if cache_dir is None:
+        return [analyse_documents(documents, tokenizer=tokenizer, progress=False)]
+    return analyse_corpus(documents, cache_dir, tokenizer=tokenizer, progress=False).iter_batches(
+        tables=tables, columns=columns)
 
 
 def _cmd_frames(args: argparse.Namespace) -> int:

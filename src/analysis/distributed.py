@@ -50,11 +50,12 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from analysis.frames import FrameSet, load_frames, match_frames
-from analysis.text import TextTables, Tokenizer, analyse_documents
+from analysis.frames import HIT_COLUMNS, FrameSet, load_frames, match_frames
+from analysis.text import TextDataset, TextTables, Tokenizer, analyse_corpus, analyse_documents
 
 __all__ = [
     "analyse_and_match_dask",
+    "analyse_corpus_dask",
     "analyse_documents_dask",
     "connect_client",
     "match_frames_dask",
@@ -182,7 +183,52 @@ def _analyse_and_match_part(documents: pd.DataFrame, tokenizer: Tokenizer, cache
     return tables, _match_part(tables.sentences, tables.morphemes, frames)
 
 
+def _cache_part(documents: pd.DataFrame, tokenizer: Tokenizer, cache_dir,
+                frames: FrameSet | None) -> tuple[TextDataset, pd.DataFrame | None]:
+    """Analyse a partition into the shared cache; only its handle (and hits) travel back."""
+    data = analyse_corpus(documents, cache_dir, tokenizer=tokenizer, progress=False)
+    if frames is None:
+        return data, None
+    hits = [match_frames(batch.sentences, batch.morphemes, frames)
+            for batch in data.iter_batches(tables=("sentences", "morphemes"))]
+    return data, _concat(hits) if hits else None
+
+
 # --------------------------------------------------------------------------- public API
+
+
+def analyse_corpus_dask(documents: pd.DataFrame, cache_dir, tokenizer: Tokenizer | None = None, *,
+                        frames: FrameSet | None = None, client=None, address: str | None = None,
+                        npartitions: int | None = None) -> TextDataset | tuple[TextDataset, pd.DataFrame]:
+    """:func:`analysis.text.analyse_corpus` on a Dask cluster: the workers write their
+    partitions' tables to the cache (one parquet dataset, chunk files of whole documents)
+    and send back only which chunk holds each document, so the client never gathers a
+    table. ``cache_dir`` must be a folder every worker and the client can reach (a shared
+    file system). The dataset reads back exactly as the single-machine one.
+
+    With ``frames`` (a :class:`~analysis.frames.FrameSet`), each worker also matches the
+    frame rules on what it analysed, and ``(dataset, hits)`` is returned, hits as
+    :func:`analysis.frames.match_frames` gives them over the whole corpus.
+
+    Example
+    -------
+    >>> data = analyse_corpus_dask(documents, "/shared/cache", address="tcp://scheduler:8786")  # doctest: +SKIP
+    >>> for batch in data.iter_batches(): ...  # doctest: +SKIP
+    """
+    with connect_client(client, address) as active:
+        parts = split_documents(documents, _resolve_partitions(active, npartitions, max(1, len(documents))))
+        futures = active.scatter(parts)
+        results = active.gather(active.map(_cache_part, futures, tokenizer=_task_tokenizer(tokenizer),
+                                           cache_dir=str(cache_dir), frames=frames))
+    handles = [data for data, _ in results]
+    voices = [data.voices for data in handles if len(data.voices)]
+    dataset = TextDataset(handles[0].store, tuple(p for data in handles for p in data.parts),
+                          pd.concat(voices, ignore_index=True) if voices else handles[0].voices)
+    if frames is None:
+        return dataset
+    found = [hits for _, hits in results if hits is not None]
+    return dataset, _sort_hits(_concat(found)) if found else pd.DataFrame(columns=HIT_COLUMNS)
+
 
 
 def _run_text(documents, tokenizer, client, address, npartitions, cache_dir, frames):

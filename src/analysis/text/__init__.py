@@ -59,6 +59,7 @@ from analysis.text.analyse import (
     hash_documents,
     hash_settings,
 )
+from analysis.text.dataset import TextDataset, analyse_corpus
 from analysis.text.lexicons import (
     LEXICON_TAGS,
     LexiconError,
@@ -80,7 +81,7 @@ DEFAULT_POS = DEFAULTS.pos  # kept for old imports; the setting lives in analysi
 
 __all__ = [
     "DEFAULT_POS", "LEXICON_TAGS", "MORPHEME_COLUMNS", "QUOTE_COLUMNS", "SENTENCE_COLUMNS", "LexiconError",
-    "QuoteSpan", "TextTables", "Tokenizer", "UserWord", "analyse_documents", "analyse_texts", "attribute_quotes",
+    "QuoteSpan", "TextDataset", "TextTables", "Tokenizer", "UserWord", "analyse_corpus", "analyse_documents", "analyse_texts", "attribute_quotes",
     "count_workers", "find_own_voice_documents", "find_quote_of_spans", "find_quote_spans", "hash_documents", "hash_settings",
     "hash_lexicon", "load_kiwi", "locate_lexicon", "mark_own_voice", "promote_to_userdict", "read_lexicon_version", "read_stopwords", "read_synonyms",
     "read_userdict", "tokens_by_unit",

@@ -36,7 +36,7 @@ from analysis.text.tokenizer import Tokenizer
 
 __all__ = ["CACHE_VERSION", "MORPHEME_COLUMNS", "SENTENCE_COLUMNS", "TextTables", "analyse_documents",
            "analyse_paragraphs", "analyse_texts", "build_tables", "collect_speakers", "hash_documents", "hash_settings",
-           "load_or_build_tables", "run_kiwi", "split_paragraphs", "strip_invisible"]
+           "cache_documents", "load_or_build_tables", "read_chunk", "run_kiwi", "split_paragraphs", "strip_invisible"]
 
 SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "start", "end", "text", "voice", "speaker"]
 MORPHEME_COLUMNS = ["doc_id", "para_id", "sent_id", "form", "tag", "lemma", "start", "end"]
@@ -406,13 +406,13 @@ def _read_index(store: Path) -> dict[str, str]:
     return index
 
 
-_CHUNK_TABLES = ("sentences", "morphemes", "quotes")
+CHUNK_TABLES = ("sentences", "morphemes", "quotes")
 
 
 def _write_chunk(store: Path, tables: tuple[pd.DataFrame, ...], keys: dict[str, str]) -> str:
     chunk = hashlib.sha256("\n".join(sorted(keys.values())).encode()).hexdigest()[:24]
     write_all({store / f"{chunk}.{name}.parquet": lambda tmp, table=table: table.to_parquet(tmp, index=False)
-               for name, table in zip(_CHUNK_TABLES, tables)})
+               for name, table in zip(CHUNK_TABLES, tables)})
     write_json(keys, store / f"{chunk}.keys.json")  # last: only now is the chunk trusted
     return chunk
 
@@ -426,26 +426,48 @@ def load_or_build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, cache_d
     written there). ``speakers`` is the manifest's, as :func:`collect_speakers` gives it."""
     if cache_dir is None:
         return _build_layer(paragraphs, tokenizer, progress, speakers)
+    store, wanted, fresh = cache_documents(paragraphs, tokenizer, cache_dir, progress, speakers)
+    if len(fresh) == 1 and len({chunk for chunk, _ in wanted}) == 1:  # a cold run in one chunk: in order
+        return next(iter(fresh.values()))
+    chunk_tables = {chunk: fresh.get(chunk) or read_chunk(store, chunk) for chunk in dict.fromkeys(c for c, _ in wanted)}
+    return tuple(_assemble(wanted, {chunk: tables[i] for chunk, tables in chunk_tables.items()})
+                 for i in range(len(CHUNK_TABLES)))
+
+
+def cache_documents(paragraphs: pd.DataFrame, tokenizer: Tokenizer, cache_dir, progress: bool,
+                    speakers: dict[str, tuple[str, str]] | None = None, keep: bool = True
+                    ) -> tuple[Path, list[tuple[str, str]], dict[str, tuple[pd.DataFrame, ...]]]:
+    """Analyse and write to the cache every document not already there, ``CHUNK_DOCS`` at a time.
+
+    Returns the store folder, ``(chunk, doc_id)`` for every document in order, and the
+    tables of the chunks written now (none with ``keep=False``, so that memory holds one
+    chunk's tables at a time however many documents there are).
+    """
     store = Path(cache_dir) / f"text-{hash_settings(tokenizer)[:24]}"
     keys = hash_documents(paragraphs, speakers)
     index = _read_index(store) if store.exists() else {}
     missing = [doc for doc, key in keys.items() if key not in index]
     fresh: dict[str, tuple[pd.DataFrame, ...]] = {}
+    if missing:
+        rows = paragraphs.groupby("doc_id", sort=False).indices  # positions per document, once
     for start in range(0, len(missing), CHUNK_DOCS):
         group = missing[start:start + CHUNK_DOCS]
-        tables = _build_layer(paragraphs[paragraphs["doc_id"].isin(set(group))], tokenizer, progress, speakers)
+        part = paragraphs.iloc[np.concatenate([rows[doc] for doc in group if doc in rows] or [np.empty(0, int)])]
+        tables = _build_layer(part, tokenizer, progress, speakers)
         chunk = _write_chunk(store, tables, {doc: keys[doc] for doc in group})
-        fresh[chunk] = tables
+        if keep:
+            fresh[chunk] = tables
         index.update({keys[doc]: chunk for doc in group})
-    if len(fresh) == 1 and len(missing) == len(keys):  # a cold run in one chunk: already in order
-        return next(iter(fresh.values()))
-    chunk_tables: dict[str, tuple[pd.DataFrame, ...]] = {}
-    for chunk in dict.fromkeys(index[key] for key in keys.values()):
-        chunk_tables[chunk] = fresh.get(chunk) or tuple(pd.read_parquet(store / f"{chunk}.{name}.parquet")
-                                                         for name in _CHUNK_TABLES)
-    wanted = [(index[key], doc) for doc, key in keys.items()]
-    return tuple(_assemble(wanted, {chunk: tables[i] for chunk, tables in chunk_tables.items()})
-                 for i in range(len(_CHUNK_TABLES)))
+    return store, [(index[key], doc) for doc, key in keys.items()], fresh
+
+
+def read_chunk(store: Path, chunk: str, columns: dict[str, list[str] | None] | None = None
+               ) -> tuple[pd.DataFrame | None, ...]:
+    """One cached chunk's sentences, morphemes and quotes (``columns`` per table: a list, or
+    None for all; a table left out of ``columns`` is not read and comes back as None)."""
+    wanted = columns if columns is not None else dict.fromkeys(CHUNK_TABLES)
+    return tuple(pd.read_parquet(store / f"{chunk}.{name}.parquet", columns=wanted[name]) if name in wanted else None
+                 for name in CHUNK_TABLES)
 
 
 def _build_layer(paragraphs: pd.DataFrame, tokenizer: Tokenizer, progress: bool, speakers):

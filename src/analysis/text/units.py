@@ -8,6 +8,8 @@ the tokenizer would give. Units are those of :data:`analysis.settings.UNITS`.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 
@@ -46,7 +48,10 @@ def tokens_by_unit(morphemes: pd.DataFrame, unit: str = "paragraph", tokenizer: 
     # Kept lemmas sorted by unit, table order within a unit (stable sort), cut per unit.
     kept_codes = codes[keep]
     order = np.argsort(kept_codes, kind="stable")
-    tokens = lemmas[keep].take(order).tolist()
+    # One str object per distinct lemma, shared by every list: millions of tokens cost a
+    # pointer each, not a string each (and equal strings compare by identity first).
+    codes_, distinct = pd.factorize(lemmas[keep].take(order))
+    tokens = np.asarray([sys.intern(str(t)) for t in distinct], dtype=object)[codes_].tolist()
     ends = np.cumsum(np.bincount(kept_codes, minlength=len(units))).tolist()
     units["tokens"] = pd.Series([tokens[a:b] for a, b in zip([0] + ends[:-1], ends)], index=units.index, dtype=object)
     units["n_tokens"] = units["tokens"].map(len).astype("int64")

@@ -1,0 +1,153 @@
+"""The text layer of a corpus too large for memory: analysed into the cache, read in batches.
+
+:func:`analyse_corpus` runs the analysis of :func:`analysis.text.analyse_documents` but
+keeps no table in memory: each chunk of documents is analysed, written to the cache's
+store (parquet) and dropped, so peak memory is one chunk's, whatever the corpus size.
+It returns a :class:`TextDataset`, which names the chunk holding each document, in
+corpus order. :meth:`TextDataset.iter_batches` yields the tables a batch of documents at
+a time (only the tables and columns asked for), :meth:`TextDataset.read` all of them at
+once, equal to ``analyse_documents``' (for a corpus that fits), and
+:meth:`TextDataset.write` copies them into one parquet file per table, a row group per
+batch. Every stage that works sentence by sentence or document by document (frames,
+token lists for the topic models) can run over the batches with bounded memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.io import write_all, write_json
+from analysis.text import analyse
+from analysis.text.analyse import (CHUNK_TABLES, MORPHEME_COLUMNS, SENTENCE_COLUMNS, TextTables,
+                                   _assemble, cache_documents, collect_speakers, read_chunk, split_paragraphs)
+from analysis.text.quotes import QUOTE_COLUMNS, mark_own_voice
+from analysis.text.tokenizer import Tokenizer
+
+__all__ = ["TextDataset", "analyse_corpus"]
+
+_COLUMNS = {"sentences": SENTENCE_COLUMNS, "morphemes": MORPHEME_COLUMNS, "quotes": QUOTE_COLUMNS}
+_VOICE = ["doc_id", "source_type", "speaker"]
+
+
+@dataclass(frozen=True)
+class TextDataset:
+    """The cached text layer of a corpus: ``store`` (a cache folder of chunks), ``parts``
+    (``(chunk, doc_id)`` per document, in corpus order) and ``voices`` (doc_id,
+    source_type, speaker: what :func:`analysis.text.quotes.mark_own_voice` needs)."""
+
+    store: Path
+    parts: tuple[tuple[str, str], ...]
+    voices: pd.DataFrame
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return [doc for _, doc in self.parts]
+
+    def iter_batches(self, docs_per_batch: int | None = None, tables=CHUNK_TABLES,
+                     columns: dict[str, list[str]] | None = None) -> Iterator[TextTables]:
+        """The tables of ``docs_per_batch`` documents (default: a cache chunk's) at a time, in corpus order.
+
+        ``tables`` names the tables to read (the others are None); ``columns`` limits a
+        table's columns (``doc_id`` is always read). Sentences carry voice and speaker as
+        :func:`analysis.text.analyse_documents` gives them.
+        """
+        wanted = {name: _with_doc_id((columns or {}).get(name)) for name in tables}
+        docs_per_batch = docs_per_batch or analyse.CHUNK_DOCS
+        loaded: dict[str, tuple] = {}
+        for start in range(0, len(self.parts), docs_per_batch):
+            batch = list(self.parts[start:start + docs_per_batch])
+            needed = list(dict.fromkeys(chunk for chunk, _ in batch))
+            # Keep only this batch's chunks: in a cold run each batch is one chunk, read once.
+            loaded = {chunk: loaded.get(chunk) or read_chunk(self.store, chunk, wanted) for chunk in needed}
+            out = {}
+            for i, name in enumerate(CHUNK_TABLES):
+                if name not in wanted:
+                    out[name] = None
+                    continue
+                table = _assemble(batch, {chunk: parts[i] for chunk, parts in loaded.items()})
+                if name == "sentences" and {"voice", "speaker"} <= set(table.columns):
+                    docs = {doc for _, doc in batch}
+                    table = mark_own_voice(table, self.voices[self.voices["doc_id"].isin(docs)])
+                keep = wanted[name] or _COLUMNS[name]
+                out[name] = table[[c for c in keep if c in table.columns]]
+            yield TextTables(**out)
+
+    def read(self) -> TextTables:
+        """All three tables at once (what :func:`analysis.text.analyse_documents` returns)."""
+        batches = list(self.iter_batches(docs_per_batch=max(len(self.parts), 1)))
+        if batches:
+            return batches[0]
+        empty = {name: pd.DataFrame(columns=_COLUMNS[name]) for name in CHUNK_TABLES}
+        return TextTables(**empty)
+
+    def save(self, path) -> Path:
+        """Write the handle (not the tables) as JSON, for a later process: :meth:`load`."""
+        return write_json({"store": str(self.store), "parts": [list(p) for p in self.parts],
+                           "voices": self.voices.fillna("").astype(str).to_dict(orient="list")}, Path(path), compact=True)
+
+    @classmethod
+    def load(cls, path) -> TextDataset:
+        """The handle :meth:`save` wrote; its chunks must still be in the cache."""
+        saved = json.loads(Path(path).read_text(encoding="utf-8"))
+        store = Path(saved["store"])
+        missing = {chunk for chunk, _ in saved["parts"]} - {p.name[: -len(".keys.json")] for p in store.glob("*.keys.json")}
+        if missing:
+            raise FileNotFoundError(f"{path}: {len(missing)} chunk(s) are no longer in the cache {store}; "
+                                    "analyse the corpus again")
+        return cls(store, tuple(map(tuple, saved["parts"])), pd.DataFrame(saved["voices"], columns=_VOICE))
+
+    def write(self, folder, docs_per_batch: int | None = None) -> dict[str, Path]:
+        """``<folder>/<table>.parquet`` for the three tables, one row group per batch; each
+        file is written whole or not at all (:func:`analysis.io.write_all`)."""
+        paths = {name: Path(folder) / f"{name}.parquet" for name in CHUNK_TABLES}
+        write_all({path: lambda tmp, name=name: self._write_table(name, tmp, docs_per_batch)
+                   for name, path in paths.items()})
+        return paths
+
+    def _write_table(self, name: str, path, docs_per_batch: int | None) -> None:
+        # One pass per table, reading only that table: each chunk file is still read once.
+        writer = None
+        try:
+            for batch in self.iter_batches(docs_per_batch, tables=(name,)):
+                table = pa.Table.from_pandas(getattr(batch, name), preserve_index=False)
+                writer = writer or pq.ParquetWriter(path, table.schema)
+                writer.write_table(table.cast(writer.schema))
+            if writer is None:  # no document: an empty table with the columns
+                pd.DataFrame(columns=_COLUMNS[name]).to_parquet(path, index=False)
+        finally:
+            if writer is not None:
+                writer.close()
+
+
+def _with_doc_id(columns: list[str] | None) -> list[str] | None:
+    return None if columns is None else list(dict.fromkeys(["doc_id", *columns]))
+
+
+def analyse_corpus(documents: pd.DataFrame, cache_dir, tokenizer: Tokenizer | None = None,
+                   progress: bool = True) -> TextDataset:
+    """Analyse every document not yet in ``cache_dir`` (one chunk in memory at a time) and
+    return the corpus's :class:`TextDataset`; ``documents`` as for
+    :func:`analysis.text.analyse_documents`.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["우리가 개척한다.", "위기를 기회로."]})
+    >>> data = analyse_corpus(docs, tempfile.mkdtemp(), progress=False)
+    >>> [len(b.sentences) for b in data.iter_batches(docs_per_batch=1)]
+    [1, 1]
+    """
+    tokenizer = tokenizer or Tokenizer()
+    paragraphs = split_paragraphs(documents)
+    store, parts, _ = cache_documents(paragraphs, tokenizer, cache_dir, progress, collect_speakers(documents),
+                                      keep=False)
+    voices = documents.reindex(columns=_VOICE).astype({"doc_id": str})
+    voices = voices.dropna(subset=["source_type"]) if "source_type" in documents.columns else voices.iloc[:0]
+    return TextDataset(store, tuple(parts), voices.reset_index(drop=True))
