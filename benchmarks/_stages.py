@@ -105,7 +105,7 @@ def stage_import(n=None, work="."):
         with timed():
             docs = load_speeches(None if corpus_name(n) == "all" else int(n))
         importer = f"benchmark loader ({type(error).__name__})"
-    docs.to_parquet(path_in(work, "documents", n), index=False)
+    docs.to_parquet(path_in(work, "documents", n), index=False, row_group_size=2000)  # streamable
     return {"inputs": len(raw), "docs": len(docs), "chars": int(docs["text"].str.len().sum()), "importer": importer}
 
 
@@ -171,13 +171,16 @@ def stage_analyse_dataset(n=None, work=".", workers=1):
     later stages, which read the tables back in batches."""
     from analysis import text
 
-    docs = read_documents(work, n)
+    source = path_in(work, "documents", n)
+    if not source.exists():
+        stage_import(n=n, work=work)
     tokenizer = text.Tokenizer(num_workers=int(workers))
     shutil.rmtree(path_in(work, "cache", n, ""), ignore_errors=True)  # a cold run
     with timed():
-        data = text.analyse_corpus(docs, path_in(work, "cache", n, ""), tokenizer=tokenizer, progress=False)
+        # The documents file itself, read a row group at a time: no whole table in memory.
+        data = text.analyse_corpus(source, path_in(work, "cache", n, ""), tokenizer=tokenizer, progress=False)
     data.save(path_in(work, "dataset", n, ".json"))
-    return {"docs": len(docs), "chars": int(docs["text"].str.len().sum())}
+    return {"docs": len(data.parts)}
 
 
 @register("tokens_dataset")

@@ -160,9 +160,21 @@ def write_json(payload: dict, path: str | Path, *, compact: bool = False) -> Pat
     return write_text(text, path)
 
 
+ROW_GROUP_BYTES = 32_000_000
+
+
+def _row_group_rows(df: pd.DataFrame) -> int:
+    """Rows per parquet row group, about ``ROW_GROUP_BYTES`` in memory each (estimated on
+    the first rows), so a reader can stream a large table a group at a time: a few
+    thousand documents, or hundreds of thousands of morphemes."""
+    sample = df.head(1000)
+    per_row = sample.memory_usage(index=False, deep=True).sum() / max(len(sample), 1)
+    return int(min(1_000_000, max(1_000, ROW_GROUP_BYTES / max(per_row, 1))))
+
+
 def _table_writer(df: pd.DataFrame, path: Path, float_decimals: int | None):
     if path.suffix == ".parquet":
-        return lambda tmp: df.to_parquet(tmp, index=False)
+        return lambda tmp: df.to_parquet(tmp, index=False, row_group_size=_row_group_rows(df))
     float_format = None if float_decimals is None else f"%.{float_decimals}f"
     return lambda tmp: neutralise_formulas(df).to_csv(tmp, index=False, lineterminator="\n", float_format=float_format)
 

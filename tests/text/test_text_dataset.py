@@ -73,6 +73,17 @@ def test_batches_read_only_the_tables_and_columns_asked_for(tmp_path):
     assert pieces.tokens.tolist() == whole.tokens.tolist()
 
 
+def test_documents_can_come_from_a_parquet_file_a_batch_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(analyse, "CHUNK_DOCS", 2)  # row groups of two documents
+    docs = _corpus(5)
+    docs.to_parquet(tmp_path / "documents.parquet", index=False, row_group_size=2)
+    from_file = analyse_corpus(tmp_path / "documents.parquet", tmp_path / "a", progress=False).read()
+    from_table = analyse_corpus(docs, tmp_path / "b", progress=False).read()
+    for name in ("sentences", "morphemes", "quotes"):
+        pd.testing.assert_frame_equal(getattr(from_file, name), getattr(from_table, name))
+    assert (from_file.sentences.voice == "own").any()  # source types read batch by batch
+
+
 def test_a_grown_corpus_analyses_only_its_new_documents(tmp_path, kiwi_calls):
     docs = _corpus(6)
     analyse_corpus(docs.iloc[:4], tmp_path, progress=False)

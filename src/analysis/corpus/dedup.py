@@ -26,6 +26,8 @@ Example
 
 from __future__ import annotations
 
+import functools
+
 import re
 
 import numpy as np
@@ -159,19 +161,21 @@ def find_duplicates(documents: pd.DataFrame, threshold: float = DEDUP_THRESHOLD,
 
     lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=num_perm)
     template = MinHash(num_perm=num_perm, seed=1, hashfunc=int)
-    shingles: dict[int, np.ndarray] = {}
+    # A candidate's shingles are hashed again when it is proposed (a few per document) rather
+    # than kept for every document: kept, they would cost about 9 KB per 1,000 characters.
+    shingles_of = functools.lru_cache(maxsize=1024)(lambda j: hash_shingles(texts[j], shingle))
     rank = {i: r for r, i in enumerate(order)}
     found = []
     for i in order:
-        shingles[i] = hash_shingles(texts[i], shingle)
+        mine = shingles_of(i)
         signature = template.copy()
         # datasketch's 32-bit scheme takes 32-bit hash values; fold the 64-bit ones.
-        signature.update_batch(((shingles[i] >> np.uint64(32)) ^ (shingles[i] & np.uint64(0xFFFFFFFF))).tolist())
+        signature.update_batch(((mine >> np.uint64(32)) ^ (mine & np.uint64(0xFFFFFFFF))).tolist())
         best = None
         for j in lsh.query(signature):
             if titles[i] and titles[j] and not titles[i] & titles[j]:
                 continue  # the headlines name different people or places
-            similarity = compute_jaccard(shingles[i], shingles[j])
+            similarity = compute_jaccard(mine, shingles_of(j))
             if similarity >= threshold and (best is None or (similarity, -rank[j]) > (best[1], -rank[best[0]])):
                 best = (j, similarity)
         if best is None:
@@ -179,6 +183,5 @@ def find_duplicates(documents: pd.DataFrame, threshold: float = DEDUP_THRESHOLD,
         else:
             # 1.0 is kept for identical shingle sets, so "exact" is never a rounding artefact.
             found.append((ids[i], ids[best[0]], 1.0 if best[1] == 1 else min(round(best[1], 3), 0.999)))
-            del shingles[i]  # only canonical documents are compared again
     result = pd.DataFrame(found, columns=columns).astype({"similarity": float})
     return result.sort_values("doc_id", key=lambda s: s.map(sort_key_natural), ignore_index=True)

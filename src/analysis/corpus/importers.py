@@ -627,7 +627,7 @@ def _rows_to_records(frame: pd.DataFrame, numbers: list[int], columns: Columns, 
     fields = {target: column for column, target in mapping.items()}
     kept = {c: f"orig_{c}" if c in RESERVED_COLUMNS or c in fields else c for c in frame.columns if c not in mapping}
     records = []
-    for number, row in zip(numbers, frame.to_dict("records")):
+    for number, row in zip(numbers, _iter_row_dicts(frame)):
         record = Record(source=f"{label}#{number}", doc_id=row.get(fields.get("doc_id"), "").strip(),
                         text=row[fields["text"]], title=row.get(fields.get("title"), "").strip(),
                         kind="row", format=f"bigkinds-{fmt}" if bigkinds else fmt, encoding=encoding)
@@ -652,6 +652,13 @@ def _rows_to_records(frame: pd.DataFrame, numbers: list[int], columns: Columns, 
             record.notes.append("HTML reduced to visible text")
         records.append(record)
     return records
+
+
+def _iter_row_dicts(frame: pd.DataFrame, size: int = 1000):
+    """The rows as dicts, a thousand at a time: a whole table's at once would be a second
+    copy of every cell."""
+    for start in range(0, len(frame), size):
+        yield from frame.iloc[start:start + size].to_dict("records")
 
 
 def read_source(source: str | Path, columns: Columns | None = None, max_bytes: int = MAX_BYTES) -> list[Record]:

@@ -211,7 +211,8 @@ def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = Non
         records = _attach_manifest(records, read_manifest(manifest))
     rows, documents, audits = [], [], []
     seen_ids: dict[str, str] = {}
-    for record in records:
+    for position, record in enumerate(records):
+        records[position] = None  # the raw text goes once judged: one copy of the corpus at a time
         row, doc, audit = _judge(record, seen_ids, clean)
         rows.append(row)
         if doc is not None:

@@ -36,7 +36,7 @@ from analysis.text.tokenizer import Tokenizer
 
 __all__ = ["CACHE_VERSION", "MORPHEME_COLUMNS", "SENTENCE_COLUMNS", "TextTables", "analyse_documents",
            "analyse_paragraphs", "analyse_texts", "build_tables", "collect_speakers", "hash_documents", "hash_settings",
-           "cache_documents", "load_or_build_tables", "read_chunk", "run_kiwi", "split_paragraphs", "strip_invisible"]
+           "cache_documents", "load_or_build_tables", "locate_store", "read_chunk", "run_kiwi", "split_paragraphs", "strip_invisible"]
 
 SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "start", "end", "text", "voice", "speaker"]
 MORPHEME_COLUMNS = ["doc_id", "para_id", "sent_id", "form", "tag", "lemma", "start", "end"]
@@ -434,18 +434,32 @@ def load_or_build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, cache_d
                  for i in range(len(CHUNK_TABLES)))
 
 
+def locate_store(cache_dir, tokenizer: Tokenizer) -> tuple[Path, dict[str, str]]:
+    """The cache's store for ``tokenizer``'s settings and its index, ``{document key: chunk}``."""
+    store = _store_folder(cache_dir, tokenizer)
+    return store, _read_index(store) if store.exists() else {}
+
+
+def _store_folder(cache_dir, tokenizer: Tokenizer) -> Path:
+    return Path(cache_dir) / f"text-{hash_settings(tokenizer)[:24]}"
+
+
 def cache_documents(paragraphs: pd.DataFrame, tokenizer: Tokenizer, cache_dir, progress: bool,
-                    speakers: dict[str, tuple[str, str]] | None = None, keep: bool = True
+                    speakers: dict[str, tuple[str, str]] | None = None, keep: bool = True,
+                    index: dict[str, str] | None = None
                     ) -> tuple[Path, list[tuple[str, str]], dict[str, tuple[pd.DataFrame, ...]]]:
     """Analyse and write to the cache every document not already there, ``CHUNK_DOCS`` at a time.
 
     Returns the store folder, ``(chunk, doc_id)`` for every document in order, and the
     tables of the chunks written now (none with ``keep=False``, so that memory holds one
-    chunk's tables at a time however many documents there are).
+    chunk's tables at a time however many documents there are). ``index``, from
+    :func:`locate_store`, is read from the store when not given, and updated in place.
     """
-    store = Path(cache_dir) / f"text-{hash_settings(tokenizer)[:24]}"
+    if index is None:
+        store, index = locate_store(cache_dir, tokenizer)
+    else:
+        store = _store_folder(cache_dir, tokenizer)
     keys = hash_documents(paragraphs, speakers)
-    index = _read_index(store) if store.exists() else {}
     missing = [doc for doc, key in keys.items() if key not in index]
     fresh: dict[str, tuple[pd.DataFrame, ...]] = {}
     if missing:

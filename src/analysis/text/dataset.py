@@ -22,11 +22,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from tqdm.auto import tqdm
 
 from analysis.io import write_all, write_json
 from analysis.text import analyse
-from analysis.text.analyse import (CHUNK_TABLES, MORPHEME_COLUMNS, SENTENCE_COLUMNS, TextTables,
-                                   _assemble, cache_documents, collect_speakers, read_chunk, split_paragraphs)
+from analysis.text.analyse import (CHUNK_TABLES, MORPHEME_COLUMNS, SENTENCE_COLUMNS, TextTables, _assemble,
+                                   collect_speakers, hash_documents, read_chunk, split_paragraphs)
 from analysis.text.quotes import QUOTE_COLUMNS, mark_own_voice
 from analysis.text.tokenizer import Tokenizer
 
@@ -130,11 +131,15 @@ def _with_doc_id(columns: list[str] | None) -> list[str] | None:
     return None if columns is None else list(dict.fromkeys(["doc_id", *columns]))
 
 
-def analyse_corpus(documents: pd.DataFrame, cache_dir, tokenizer: Tokenizer | None = None,
+def analyse_corpus(documents: pd.DataFrame | str | Path, cache_dir, tokenizer: Tokenizer | None = None,
                    progress: bool = True) -> TextDataset:
-    """Analyse every document not yet in ``cache_dir`` (one chunk in memory at a time) and
-    return the corpus's :class:`TextDataset`; ``documents`` as for
-    :func:`analysis.text.analyse_documents`.
+    """Analyse every document not yet in ``cache_dir`` and return the corpus's :class:`TextDataset`.
+
+    ``documents`` is a table as for :func:`analysis.text.analyse_documents`, or the path
+    of a parquet file of one (the ``documents.parquet`` the corpus stage writes), read a
+    row group at a time. Documents are taken ``CHUNK_DOCS`` at a time and the new ones
+    analysed a chunk at a time, so memory holds one batch of documents and one chunk's
+    tables, whatever the corpus size.
 
     Example
     -------
@@ -145,9 +150,45 @@ def analyse_corpus(documents: pd.DataFrame, cache_dir, tokenizer: Tokenizer | No
     [1, 1]
     """
     tokenizer = tokenizer or Tokenizer()
-    paragraphs = split_paragraphs(documents)
-    store, parts, _ = cache_documents(paragraphs, tokenizer, cache_dir, progress, collect_speakers(documents),
-                                      keep=False)
-    voices = documents.reindex(columns=_VOICE).astype({"doc_id": str})
-    voices = voices.dropna(subset=["source_type"]) if "source_type" in documents.columns else voices.iloc[:0]
-    return TextDataset(store, tuple(parts), voices.reset_index(drop=True))
+    store, index = analyse.locate_store(cache_dir, tokenizer)
+    keyed: list[tuple[str, str]] = []  # (doc_id, key): chunk names are known once written
+    voices: list[pd.DataFrame] = []
+    pending: list[pd.DataFrame] = []  # paragraphs of documents not yet cached
+    speakers: dict[str, tuple[str, str]] = {}
+
+    def flush() -> None:
+        if pending:
+            analyse.cache_documents(pd.concat(pending, ignore_index=True), tokenizer, cache_dir, False, speakers,
+                                    keep=False, index=index)
+            pending.clear()
+            speakers.clear()
+
+    batches, total = _read_document_batches(documents)
+    with tqdm(total=total, desc="text layer", unit="doc", disable=not progress) as bar:
+        for batch in batches:
+            paragraphs = split_paragraphs(batch)
+            batch_speakers = collect_speakers(batch)
+            keys = hash_documents(paragraphs, batch_speakers)
+            keyed += keys.items()
+            new = {doc for doc, key in keys.items() if key not in index}
+            if new:
+                pending.append(paragraphs[paragraphs["doc_id"].isin(new)])
+                speakers.update({doc: who for doc, who in batch_speakers.items() if doc in new})
+            if sum(part["doc_id"].nunique() for part in pending) >= analyse.CHUNK_DOCS:
+                flush()
+            if "source_type" in batch.columns:
+                voices.append(batch.reindex(columns=_VOICE).astype({"doc_id": str}).dropna(subset=["source_type"]))
+            bar.update(len(batch))
+        flush()
+    parts = tuple((index[key], doc) for doc, key in keyed)
+    voices_table = (pd.concat(voices, ignore_index=True) if voices else pd.DataFrame(columns=_VOICE))
+    return TextDataset(store, parts, voices_table)
+
+
+def _read_document_batches(documents) -> tuple[Iterator[pd.DataFrame], int]:
+    """Documents ``CHUNK_DOCS`` at a time from a table or a parquet file, and their count."""
+    size = analyse.CHUNK_DOCS
+    if isinstance(documents, (str, Path)):
+        source = pq.ParquetFile(documents)
+        return (batch.to_pandas() for batch in source.iter_batches(batch_size=size)), source.metadata.num_rows
+    return (documents.iloc[start:start + size] for start in range(0, len(documents), size)), len(documents)
