@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +46,8 @@ class TextDataset:
     store: Path
     parts: tuple[tuple[str, str], ...]
     voices: pd.DataFrame
+    # The chunk analysed last, still in memory: a corpus of one chunk is not read back.
+    recent: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def doc_ids(self) -> list[str]:
@@ -66,7 +68,8 @@ class TextDataset:
             batch = list(self.parts[start:start + docs_per_batch])
             needed = list(dict.fromkeys(chunk for chunk, _ in batch))
             # Keep only this batch's chunks: in a cold run each batch is one chunk, read once.
-            loaded = {chunk: loaded.get(chunk) or read_chunk(self.store, chunk, wanted) for chunk in needed}
+            loaded = {chunk: loaded.get(chunk) or self.recent.get(chunk) or read_chunk(self.store, chunk, wanted)
+                      for chunk in needed}
             out = {}
             for i, name in enumerate(CHUNK_TABLES):
                 if name not in wanted:
@@ -155,13 +158,24 @@ def analyse_corpus(documents: pd.DataFrame | str | Path, cache_dir, tokenizer: T
     voices: list[pd.DataFrame] = []
     pending: list[pd.DataFrame] = []  # paragraphs of documents not yet cached
     speakers: dict[str, tuple[str, str]] = {}
+    recent: dict = {}
 
-    def flush() -> None:
-        if pending:
-            analyse.cache_documents(pd.concat(pending, ignore_index=True), tokenizer, cache_dir, False, speakers,
-                                    keep=False, index=index)
-            pending.clear()
-            speakers.clear()
+    def flush(final: bool = False) -> None:
+        # Whole chunks of new documents (the rest waits for the next batch), so one
+        # chunk's tables are in memory at a time; the last one is kept for reading.
+        if not pending:
+            return
+        paragraphs = pd.concat(pending, ignore_index=True)
+        pending.clear()
+        docs = paragraphs["doc_id"].unique()
+        while len(docs) >= analyse.CHUNK_DOCS or (final and len(docs)):
+            mask = paragraphs["doc_id"].isin(set(docs[:analyse.CHUNK_DOCS]))
+            _, _, fresh = analyse.cache_documents(paragraphs[mask], tokenizer, cache_dir, False, speakers, index=index)
+            recent.clear()
+            recent.update(fresh)
+            paragraphs, docs = paragraphs[~mask], docs[analyse.CHUNK_DOCS:]
+        if len(paragraphs):
+            pending.append(paragraphs)
 
     batches, total = _read_document_batches(documents)
     with tqdm(total=total, desc="text layer", unit="doc", disable=not progress) as bar:
@@ -174,15 +188,14 @@ def analyse_corpus(documents: pd.DataFrame | str | Path, cache_dir, tokenizer: T
             if new:
                 pending.append(paragraphs[paragraphs["doc_id"].isin(new)])
                 speakers.update({doc: who for doc, who in batch_speakers.items() if doc in new})
-            if sum(part["doc_id"].nunique() for part in pending) >= analyse.CHUNK_DOCS:
-                flush()
+            flush()
             if "source_type" in batch.columns:
                 voices.append(batch.reindex(columns=_VOICE).astype({"doc_id": str}).dropna(subset=["source_type"]))
             bar.update(len(batch))
-        flush()
+        flush(final=True)
     parts = tuple((index[key], doc) for doc, key in keyed)
     voices_table = (pd.concat(voices, ignore_index=True) if voices else pd.DataFrame(columns=_VOICE))
-    return TextDataset(store, parts, voices_table)
+    return TextDataset(store, parts, voices_table, recent)
 
 
 def _read_document_batches(documents) -> tuple[Iterator[pd.DataFrame], int]:
