@@ -39,5 +39,9 @@ lab: env  ## JupyterLab in the project environment, opened on notebooks/ (LAB_AR
 benchmark: env  ## scale benchmarks on the presidential-speech corpus (installs it)
 	$(BIN)/python benchmarks/run_all.py
 
+.PHONY: screenshots
+screenshots: env  ## the explorer page in headless Chromium with no Korean font, into docs/ (installs chromium as root)
+	$(BIN)/python scripts/screenshot_explorer.py
+
 clean:
 	rm -rf $(OUT) .cache

@@ -31,7 +31,7 @@ from sklearn.decomposition import KernelPCA
 from analysis.io import write_text
 from analysis.topics.model import check_fitted, normalise_rows, top_indices
 
-__all__ = ["prepare_ldavis_data", "write_topic_explorer_html"]
+__all__ = ["korean_font_path", "prepare_ldavis_data", "subset_korean_font", "write_topic_explorer_html"]
 
 
 def prepare_ldavis_data(model) -> dict:
@@ -83,7 +83,7 @@ def korean_font_path() -> Path:
     return path
 
 
-def _font_face(text: str) -> tuple[str, str]:
+def subset_korean_font(text: str) -> tuple[str, str]:
     """The page's font as base64 and its CSS format: NanumGothic subset (fontTools) to the
     characters of ``text`` plus printable ASCII, as WOFF; the whole TTF without fontTools.
     Same text, same bytes (the font's timestamp is kept as it is)."""
@@ -404,6 +404,6 @@ def write_topic_explorer_html(
     escaped_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     html = (_EXPLORER_TEMPLATE.replace("__TITLE__", escaped_title).replace("__LANG__", language)
             .replace("__DATA__", payload))
-    font, font_format = _font_face(html)
+    font, font_format = subset_korean_font(html)
     html = html.replace("__FONTFORMAT__", font_format).replace("__FONT__", font)
     return write_text(html, path)
