@@ -268,8 +268,21 @@ def stage_tokens(n=None, work="."):
 
 
 def read_units(work, n, speaker=None) -> pd.DataFrame:
-    """The tokens table; with ``speaker``, only that speaker's documents."""
-    units = pd.read_parquet(path_in(work, "tokens", n))
+    """The tokens table; with ``speaker``, only that speaker's documents. Token lists
+    share one str per distinct token, as ``tokens_by_unit`` builds them in the package
+    (read naively, 5M tokens would be 5M separate strings)."""
+    import numpy as np
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path_in(work, "tokens", n))
+    lists = table.column("tokens").combine_chunks()
+    encoded = pc.dictionary_encode(lists.flatten())
+    distinct = np.asarray([sys.intern(t) for t in encoded.dictionary.to_pylist()], dtype=object)
+    flat = distinct[encoded.indices.to_numpy(zero_copy_only=False)].tolist()
+    offsets = (lists.offsets.to_numpy() - lists.offsets[0].as_py()).tolist()
+    units = pd.DataFrame({"doc_id": table.column("doc_id").to_pylist(),
+                          "tokens": [flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])]})
     if speaker:
         docs = read_documents(work, n)
         units = units[units["doc_id"].isin(docs.loc[docs["speaker"] == speaker, "doc_id"])]
@@ -286,7 +299,7 @@ def stage_topics(n=None, work=".", engine="tomotopy", k=K, speaker=None):
     from analysis.topics import TopicModel, label_topics
 
     units = read_units(work, n, speaker)
-    tokens = [list(t) for t in units["tokens"]]
+    tokens = units["tokens"].tolist()
     with timed():
         model = TopicModel(engine, int(k), seed=SEED, **VOCAB).fit(tokens)
     terms = label_topics(model, n=10)

@@ -92,3 +92,16 @@ def test_a_grown_corpus_analyses_only_its_new_documents(tmp_path, kiwi_calls):
     pd.testing.assert_frame_equal(data.read().morphemes, analyse_documents(docs, progress=False).morphemes)
     empty = analyse_corpus(docs.iloc[:0], tmp_path, progress=False)
     assert empty.read().sentences.empty and list(empty.iter_batches()) == []
+
+
+def test_chunks_stop_at_a_character_budget_and_batches_follow_the_chunks(tmp_path, kiwi_calls, monkeypatch):
+    # Long documents make chunks of fewer documents, so a chunk's memory is bounded by
+    # its text, not by its document count; default batches follow the chunks.
+    monkeypatch.setattr(analyse, "CHUNK_CHARS", 100)  # each document has about 55 characters
+    docs = _corpus(7)
+    data = analyse_corpus(docs, tmp_path, progress=False)
+    assert kiwi_calls == [6, 6, 6, 3]  # chunks of 2, 2, 2 and 1 documents (3 paragraphs each)
+    sizes = [b.sentences.doc_id.nunique() for b in data.iter_batches()]
+    assert sum(sizes) == 7 and max(sizes) <= 4  # at most two chunks a batch
+    pd.testing.assert_frame_equal(pd.concat([b.morphemes for b in data.iter_batches()], ignore_index=True),
+                                  analyse_documents(docs, progress=False).morphemes)

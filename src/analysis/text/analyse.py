@@ -365,6 +365,9 @@ def build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, progress: bool)
 # analysed with it, so the tables equal a cold run's, whatever the chunks.
 
 CHUNK_DOCS = 2000
+# A chunk also stops at this many characters (analyse_corpus), so its tables, and the
+# memory that builds them, stay bounded when documents are long.
+CHUNK_CHARS = 2_500_000
 
 
 def hash_settings(tokenizer: Tokenizer) -> str:

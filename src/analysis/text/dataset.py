@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -55,17 +56,16 @@ class TextDataset:
 
     def iter_batches(self, docs_per_batch: int | None = None, tables=CHUNK_TABLES,
                      columns: dict[str, list[str]] | None = None) -> Iterator[TextTables]:
-        """The tables of ``docs_per_batch`` documents (default: a cache chunk's) at a time, in corpus order.
+        """The tables of ``docs_per_batch`` documents at a time (default: following the cache's
+        chunks, see :func:`_cut_batches`), in corpus order.
 
         ``tables`` names the tables to read (the others are None); ``columns`` limits a
         table's columns (``doc_id`` is always read). Sentences carry voice and speaker as
         :func:`analysis.text.analyse_documents` gives them.
         """
         wanted = {name: _with_doc_id((columns or {}).get(name)) for name in tables}
-        docs_per_batch = docs_per_batch or analyse.CHUNK_DOCS
         loaded: dict[str, tuple] = {}
-        for start in range(0, len(self.parts), docs_per_batch):
-            batch = list(self.parts[start:start + docs_per_batch])
+        for batch in _cut_batches(self.parts, docs_per_batch):
             needed = list(dict.fromkeys(chunk for chunk, _ in batch))
             # Keep only this batch's chunks: in a cold run each batch is one chunk, read once.
             loaded = {chunk: loaded.get(chunk) or self.recent.get(chunk) or read_chunk(self.store, chunk, wanted)
@@ -167,13 +167,14 @@ def analyse_corpus(documents: pd.DataFrame | str | Path, cache_dir, tokenizer: T
             return
         paragraphs = pd.concat(pending, ignore_index=True)
         pending.clear()
-        docs = paragraphs["doc_id"].unique()
-        while len(docs) >= analyse.CHUNK_DOCS or (final and len(docs)):
-            mask = paragraphs["doc_id"].isin(set(docs[:analyse.CHUNK_DOCS]))
+        sizes = paragraphs["text"].str.len().groupby(paragraphs["doc_id"], sort=False).sum()
+        while len(sizes) and (final or len(sizes) >= analyse.CHUNK_DOCS or sizes.sum() >= analyse.CHUNK_CHARS):
+            take = _count_chunk_documents(sizes.to_numpy())
+            mask = paragraphs["doc_id"].isin(set(sizes.index[:take]))
             _, _, fresh = analyse.cache_documents(paragraphs[mask], tokenizer, cache_dir, False, speakers, index=index)
             recent.clear()
             recent.update(fresh)
-            paragraphs, docs = paragraphs[~mask], docs[analyse.CHUNK_DOCS:]
+            paragraphs, sizes = paragraphs[~mask], sizes.iloc[take:]
         if len(paragraphs):
             pending.append(paragraphs)
 
@@ -196,6 +197,31 @@ def analyse_corpus(documents: pd.DataFrame | str | Path, cache_dir, tokenizer: T
     parts = tuple((index[key], doc) for doc, key in keyed)
     voices_table = (pd.concat(voices, ignore_index=True) if voices else pd.DataFrame(columns=_VOICE))
     return TextDataset(store, parts, voices_table, recent)
+
+
+def _count_chunk_documents(sizes) -> int:
+    """How many of the documents (of these character counts) make the next chunk: up to
+    ``CHUNK_DOCS``, stopping once ``CHUNK_CHARS`` is reached (at least one)."""
+    over = np.flatnonzero(np.cumsum(sizes) >= analyse.CHUNK_CHARS)
+    return int(min(len(sizes), analyse.CHUNK_DOCS, over[0] + 1 if len(over) else len(sizes)))
+
+
+def _cut_batches(parts: tuple, size: int | None) -> list[list]:
+    """``size`` documents at a time; by default, runs of documents that follow the cache's
+    chunks (one or two chunks a batch, at most ``CHUNK_DOCS`` documents), so a batch's
+    memory is bounded like a chunk's whatever the documents' lengths."""
+    if size:
+        return [list(parts[start:start + size]) for start in range(0, len(parts), size)]
+    batches, batch, chunks = [], [], set()
+    for chunk, doc in parts:
+        full = len(batch) >= analyse.CHUNK_DOCS
+        new_chunk = bool(batch) and chunk not in chunks and (len(chunks) == 2 or len(batch) >= analyse.CHUNK_DOCS // 2)
+        if full or new_chunk:
+            batches.append(batch)
+            batch, chunks = [], set()
+        batch.append((chunk, doc))
+        chunks.add(chunk)
+    return batches + ([batch] if batch else [])
 
 
 def _read_document_batches(documents) -> tuple[Iterator[pd.DataFrame], int]:
