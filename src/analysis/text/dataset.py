@@ -171,8 +171,8 @@ def analyse_corpus(documents: pd.DataFrame | str | Path, cache_dir, tokenizer: T
         while len(sizes) and (final or len(sizes) >= analyse.CHUNK_DOCS or sizes.sum() >= analyse.CHUNK_CHARS):
             take = _count_chunk_documents(sizes.to_numpy())
             mask = paragraphs["doc_id"].isin(set(sizes.index[:take]))
+            recent.clear()  # before the next chunk is built, not after: one chunk's tables at a time
             _, _, fresh = analyse.cache_documents(paragraphs[mask], tokenizer, cache_dir, False, speakers, index=index)
-            recent.clear()
             recent.update(fresh)
             paragraphs, sizes = paragraphs[~mask], sizes.iloc[take:]
         if len(paragraphs):
