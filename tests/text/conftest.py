@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analysis.text import Tokenizer, analyse_documents
+from analysis.text import Tokenizer, analyse, analyse_documents
 
 # Cleaned paragraphs from the seed pages, plus one with a BOM and a zero-width space.
 BODY = "\n".join([
@@ -46,3 +46,17 @@ def row_of(morphemes, form):
 def find_row():
     """``find_row(morphemes, form)``: the first morpheme row with that form (asserts there is one)."""
     return row_of
+
+
+@pytest.fixture
+def kiwi_calls(monkeypatch):
+    """The number of paragraphs of each Kiwi call (``run_kiwi`` is the only one)."""
+    calls = []
+    real = analyse.run_kiwi
+
+    def counting(kiwi, texts):
+        calls.append(len(texts))
+        return real(kiwi, texts)
+
+    monkeypatch.setattr(analyse, "run_kiwi", counting)
+    return calls

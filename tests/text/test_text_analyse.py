@@ -79,19 +79,6 @@ def test_package_exports_resolve():
 # --- one pass and the cache -----------------------------------------------------------
 
 
-@pytest.fixture
-def kiwi_calls(monkeypatch):
-    calls = []
-    real = analyse.run_kiwi
-
-    def counting(kiwi, texts):
-        calls.append(len(texts))
-        return real(kiwi, texts)
-
-    monkeypatch.setattr(analyse, "run_kiwi", counting)
-    return calls
-
-
 def test_one_kiwi_pass_over_all_paragraphs(tok, docs, kiwi_calls):
     analyse_documents(docs, tokenizer=tok, progress=False)
     assert kiwi_calls == [len(split_paragraphs(docs))]  # one call, every paragraph once

@@ -6,19 +6,6 @@ import pytest
 from analysis.text import Tokenizer, analyse, analyse_corpus, analyse_documents, tokens_by_unit
 
 
-@pytest.fixture
-def kiwi_calls(monkeypatch):
-    calls = []
-    real = analyse.run_kiwi
-
-    def counting(kiwi, texts):
-        calls.append(len(texts))
-        return real(kiwi, texts)
-
-    monkeypatch.setattr(analyse, "run_kiwi", counting)
-    return calls
-
-
 def _corpus(n):
     # Speeches and news articles mixed, so voice depends on each document's source type.
     return pd.DataFrame({
