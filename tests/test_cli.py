@@ -62,7 +62,14 @@ def test_corpus_command_writes_the_text_layer(tmp_path):
     assert set(sentences.voice) == {"quote", "narration"}
     assert sentences.loc[sentences.voice == "narration", "speaker"].eq("").all()
     assert {"doc_id", "sent_id", "text", "speaker", "verb"} <= set(quotes.columns)
-    assert (out / "morphemes.parquet").exists()
+    # Streamed from the cache a batch at a time, the tables are those of one in-memory pass.
+    from analysis.io import read_table_set
+    from analysis.text import analyse_documents
+
+    written = read_table_set(out, ["documents.parquet", "sentences.parquet", "morphemes.parquet", "quotes.parquet"])
+    whole = analyse_documents(written["documents"], progress=False)
+    for name in ("sentences", "morphemes", "quotes"):
+        pd.testing.assert_frame_equal(written[name], getattr(whole, name), check_dtype=False)
 
 
 def test_topics_command_takes_the_shared_defaults(table, tmp_path, capsys):

@@ -33,10 +33,12 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
                          source_type=args.source_type)
     text = None
     if args.text and len(corpus.documents):
-        from analysis.text import analyse_documents
+        from analysis.text import analyse_corpus, analyse_documents
 
-        text = analyse_documents(corpus.documents, tokenizer=_read_settings(args).make_tokenizer(),
-                                 cache_dir=args.cache_dir)
+        tokenizer = _read_settings(args).make_tokenizer()
+        # With a cache, the text layer is a dataset written out a batch at a time (bounded memory).
+        text = (analyse_corpus(corpus.documents, args.cache_dir, tokenizer=tokenizer) if args.cache_dir
+                else analyse_documents(corpus.documents, tokenizer=tokenizer))
     # One set: a run killed halfway leaves nothing a later command would read as whole.
     write_corpus(corpus, args.out, text=text)
     counts = corpus.report.status.value_counts()
@@ -50,9 +52,14 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
         print("duplicates: not searched (--no-dedup)")
     print(f"wrote {Path(args.out) / 'documents.parquet'}, cleaning_audit.csv, report.csv")
     if text is not None:
-        voices = text.sentences.voice.value_counts()
-        print(f"{len(text.sentences)} sentences ({voices.get('quote', 0)} quote, {voices.get('narration', 0)} "
-              f"narration), {len(text.quotes)} quotes; wrote sentences.parquet, morphemes.parquet, quotes.parquet")
+        import pandas as pd
+
+        out = Path(args.out)  # counted from the files written, so a large corpus is never all in memory
+        voices = pd.read_parquet(out / "sentences.parquet", columns=["voice"])["voice"].value_counts()
+        n_quotes = pd.read_parquet(out / "quotes.parquet", columns=["doc_id"]).shape[0]
+        print(f"{int(voices.sum())} sentences ({voices.get('quote', 0)} quote, {voices.get('narration', 0)} "
+              f"narration, {voices.get('own', 0)} own), {n_quotes} quotes; "
+              "wrote sentences.parquet, morphemes.parquet, quotes.parquet")
     return 0
 
 

@@ -172,7 +172,9 @@ def _row_group_rows(df: pd.DataFrame) -> int:
     return int(min(1_000_000, max(1_000, ROW_GROUP_BYTES / max(per_row, 1))))
 
 
-def _table_writer(df: pd.DataFrame, path: Path, float_decimals: int | None):
+def _table_writer(df: pd.DataFrame | Callable[[str], object], path: Path, float_decimals: int | None):
+    if callable(df):  # a table too large to hold, written by its own function to the path given
+        return df
     if path.suffix == ".parquet":
         return lambda tmp: df.to_parquet(tmp, index=False, row_group_size=_row_group_rows(df))
     float_format = None if float_decimals is None else f"%.{float_decimals}f"
@@ -196,7 +198,9 @@ def write_table(df: pd.DataFrame, path: str | Path, *, float_decimals: int | Non
 
 def write_table_set(folder: str | Path, tables: dict[str, pd.DataFrame], *,
                     built_from: dict[str, str | Path] | None = None, float_decimals: int | None = None) -> dict[str, Path]:
-    """Replace a folder's tables as one set: ``{"documents.parquet": df, ...}``.
+    """Replace a folder's tables as one set: ``{"documents.parquet": df, ...}``; a value
+    may instead be a function that writes the table to the path it is given (a table too
+    large to hold in memory, e.g. :meth:`analysis.text.TextDataset.write_table`).
 
     Every table is written to a temporary name first: a failure there leaves the previous
     set as it was, still whole. Then ``set.json`` is removed, the tables renamed into

@@ -239,7 +239,8 @@ def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = Non
 def write_corpus(corpus: Corpus, out_dir: str | Path, text=None) -> dict[str, Path]:
     """Write ``documents.parquet``, ``cleaning_audit.csv`` and ``report.csv`` into ``out_dir``
     as one set (:func:`analysis.io.write_table_set`), with the text layer's sentences,
-    morphemes and quotes when ``text`` (a :class:`analysis.text.TextTables`) is given.
+    morphemes and quotes when ``text`` (a :class:`analysis.text.TextTables`, or a
+    :class:`analysis.text.TextDataset`, written a batch at a time) is given.
 
     Example
     -------
@@ -247,8 +248,11 @@ def write_corpus(corpus: Corpus, out_dir: str | Path, text=None) -> dict[str, Pa
     'report.csv'
     """
     tables = {"documents.parquet": corpus.documents, "cleaning_audit.csv": corpus.audit, "report.csv": corpus.report}
-    if text is not None:
-        tables.update({f"{name}.parquet": getattr(text, name) for name in ("sentences", "morphemes", "quotes")})
+    for name in ("sentences", "morphemes", "quotes") if text is not None else ():
+        if hasattr(text, "write_table"):  # a TextDataset: streamed from the cache, a batch at a time
+            tables[f"{name}.parquet"] = lambda tmp, name=name: text.write_table(name, tmp)
+        else:
+            tables[f"{name}.parquet"] = getattr(text, name)
     written = write_table_set(out_dir, tables)
     return {"documents": written["documents.parquet"], "audit": written["cleaning_audit.csv"],
             "report": written["report.csv"]}

@@ -111,11 +111,13 @@ class TextDataset:
         """``<folder>/<table>.parquet`` for the three tables, one row group per batch; each
         file is written whole or not at all (:func:`analysis.io.write_all`)."""
         paths = {name: Path(folder) / f"{name}.parquet" for name in CHUNK_TABLES}
-        write_all({path: lambda tmp, name=name: self._write_table(name, tmp, docs_per_batch)
+        write_all({path: lambda tmp, name=name: self.write_table(name, tmp, docs_per_batch)
                    for name, path in paths.items()})
         return paths
 
-    def _write_table(self, name: str, path, docs_per_batch: int | None) -> None:
+    def write_table(self, name: str, path, docs_per_batch: int | None = None) -> None:
+        """Write one table (``sentences``, ``morphemes`` or ``quotes``) to ``path`` as parquet,
+        a row group per batch; no more than a batch is in memory."""
         # One pass per table, reading only that table: each chunk file is still read once.
         writer = None
         try:
