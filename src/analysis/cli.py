@@ -185,6 +185,7 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     if not parts:
         raise InputError(f"{args.input}: no document has any text to model")
     units = pd.concat(parts, ignore_index=True)
+    del documents, parts  # the model needs only the units: the input's text goes before fitting
     from analysis.topics import save_model, write_topic_explorer_html
 
     k = _choose_k(args, units, settings) if len(args.k) > 1 else args.k[0]
