@@ -47,7 +47,7 @@ from analysis.io import read_table_set, restore_formulas, write_text
 from analysis.report.labels import LANGUAGES, display_label, display_labels, frame_labels, name_topics
 from analysis.report.provenance import record_outputs
 from analysis.textstats import make_concordance
-from analysis.topics.explorer import subset_korean_font
+from analysis.topics.explorer import embed_json, subset_korean_font
 
 __all__ = ["prepare_explorer_data", "show_explorer", "write_explorer_html"]
 
@@ -712,16 +712,6 @@ def prepare_explorer_data(out: str | Path, *, group: str | None = None, language
     }
 
 
-def _embed(data: Mapping) -> str:
-    """The data as JSON that cannot end or alter the <script> that holds it: every <, >
-    and & is written as a \\u escape (so no "</script>" or "<!--"), and so are U+2028/9."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                         ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return text
-
-
 def _font_css(text: str) -> str:
     font, font_format = subset_korean_font(text)
     return f'@font-face{{font-family:"ExplorerKorean";src:url(data:font/{font_format};base64,{font}) format("{font_format}")}}'
@@ -738,7 +728,7 @@ def write_explorer_html(data: Mapping, path: str | Path) -> Path:
             .replace("__TITLE__", html.escape(str(data["title"])))
             .replace("__CSS__", _CSS.strip())
             .replace("__FRONT_END__", _FRONT_END.strip())
-            .replace("__DATA__", _embed(data)))
+            .replace("__DATA__", embed_json(data)))
     # The subset covers every character the page can show (the data is in it).
     page = page.replace("__FONT_FACE__", _font_css(json.dumps(data, ensure_ascii=False)))
     written = write_text(page, path)

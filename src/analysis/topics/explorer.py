@@ -31,7 +31,7 @@ from sklearn.decomposition import KernelPCA
 from analysis.io import write_text
 from analysis.topics.model import check_fitted, normalise_rows, top_indices
 
-__all__ = ["korean_font_path", "prepare_ldavis_data", "subset_korean_font", "write_topic_explorer_html"]
+__all__ = ["embed_json", "korean_font_path", "prepare_ldavis_data", "subset_korean_font", "write_topic_explorer_html"]
 
 
 def prepare_ldavis_data(model) -> dict:
@@ -113,6 +113,22 @@ def subset_korean_font(text: str) -> tuple[str, str]:
     finally:
         logger.setLevel(level)
     return base64.b64encode(buffer.getvalue()).decode("ascii"), "woff"
+
+
+def embed_json(data) -> str:
+    """``data`` as JSON that cannot end or alter the <script> that holds it: every <, >
+    and & is written as a \\u escape (so no "</script>" or "<!--"), and so are U+2028/9.
+
+    Example
+    -------
+    >>> embed_json({"t": "</script>"})
+    '{"t":"\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                         ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
 
 
 # The page's words; "en" is the English option.
@@ -399,8 +415,7 @@ def write_topic_explorer_html(
         "overall": [[vocabulary[i], int(model.term_freq_[i])] for i in overall],
         "term_freq": {vocabulary[i]: int(model.term_freq_[i]) for i in sorted(used | set(overall.tolist()))},
     }
-    payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    payload = payload.replace("</", "<\\/")  # keep the JSON from closing its <script>
+    payload = embed_json(data)
     escaped_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     html = (_EXPLORER_TEMPLATE.replace("__TITLE__", escaped_title).replace("__LANG__", language)
             .replace("__DATA__", payload))
