@@ -448,21 +448,20 @@ def _store_folder(cache_dir, tokenizer: Tokenizer) -> Path:
 
 
 def cache_documents(paragraphs: pd.DataFrame, tokenizer: Tokenizer, cache_dir, progress: bool,
-                    speakers: dict[str, tuple[str, str]] | None = None, keep: bool = True,
-                    index: dict[str, str] | None = None
+                    speakers: dict[str, tuple[str, str]] | None = None, index: dict[str, str] | None = None,
+                    keys: dict[str, str] | None = None
                     ) -> tuple[Path, list[tuple[str, str]], dict[str, tuple[pd.DataFrame, ...]]]:
     """Analyse and write to the cache every document not already there, ``CHUNK_DOCS`` at a time.
 
     Returns the store folder, ``(chunk, doc_id)`` for every document in order, and the
-    tables of the chunks written now (none with ``keep=False``, so that memory holds one
-    chunk's tables at a time however many documents there are). ``index``, from
-    :func:`locate_store`, is read from the store when not given, and updated in place.
+    tables of the chunks written now. ``index``, from :func:`locate_store`, is read from
+    the store when not given, and updated in place; ``keys`` are the documents'
+    :func:`hash_documents`, when the caller has them already.
     """
+    store = _store_folder(cache_dir, tokenizer)
     if index is None:
-        store, index = locate_store(cache_dir, tokenizer)
-    else:
-        store = _store_folder(cache_dir, tokenizer)
-    keys = hash_documents(paragraphs, speakers)
+        index = _read_index(store) if store.exists() else {}
+    keys = keys if keys is not None else hash_documents(paragraphs, speakers)
     missing = [doc for doc, key in keys.items() if key not in index]
     fresh: dict[str, tuple[pd.DataFrame, ...]] = {}
     if missing:
@@ -472,8 +471,7 @@ def cache_documents(paragraphs: pd.DataFrame, tokenizer: Tokenizer, cache_dir, p
         part = paragraphs.iloc[np.concatenate([rows[doc] for doc in group if doc in rows] or [np.empty(0, int)])]
         tables = _build_layer(part, tokenizer, progress, speakers)
         chunk = _write_chunk(store, tables, {doc: keys[doc] for doc in group})
-        if keep:
-            fresh[chunk] = tables
+        fresh[chunk] = tables
         index.update({keys[doc]: chunk for doc in group})
     return store, [(index[key], doc) for doc, key in keys.items()], fresh
 

@@ -160,6 +160,7 @@ def analyse_corpus(documents: pd.DataFrame | str | Path, cache_dir, tokenizer: T
     voices: list[pd.DataFrame] = []
     pending: list[pd.DataFrame] = []  # paragraphs of documents not yet cached
     speakers: dict[str, tuple[str, str]] = {}
+    new_keys: dict[str, str] = {}  # of the pending documents, so they are not hashed twice
     recent: dict = {}
 
     def flush(final: bool = False) -> None:
@@ -174,7 +175,9 @@ def analyse_corpus(documents: pd.DataFrame | str | Path, cache_dir, tokenizer: T
             take = _count_chunk_documents(sizes.to_numpy())
             mask = paragraphs["doc_id"].isin(set(sizes.index[:take]))
             recent.clear()  # before the next chunk is built, not after: one chunk's tables at a time
-            _, _, fresh = analyse.cache_documents(paragraphs[mask], tokenizer, cache_dir, False, speakers, index=index)
+            taken = {doc: new_keys.pop(doc) for doc in sizes.index[:take]}
+            _, _, fresh = analyse.cache_documents(paragraphs[mask], tokenizer, cache_dir, False, speakers, index=index,
+                                                  keys=taken)
             recent.update(fresh)
             paragraphs, sizes = paragraphs[~mask], sizes.iloc[take:]
         if len(paragraphs):
@@ -188,6 +191,7 @@ def analyse_corpus(documents: pd.DataFrame | str | Path, cache_dir, tokenizer: T
             keys = hash_documents(paragraphs, batch_speakers)
             keyed += keys.items()
             new = {doc for doc, key in keys.items() if key not in index}
+            new_keys.update({doc: keys[doc] for doc in keys if doc in new})
             if new:
                 pending.append(paragraphs[paragraphs["doc_id"].isin(new)])
                 speakers.update({doc: who for doc, who in batch_speakers.items() if doc in new})
