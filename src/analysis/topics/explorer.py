@@ -22,6 +22,7 @@ import importlib.metadata
 import io
 import json
 import logging
+from html import escape as escape_html
 from pathlib import Path
 
 import numpy as np
@@ -416,8 +417,7 @@ def write_topic_explorer_html(
         "term_freq": {vocabulary[i]: int(model.term_freq_[i]) for i in sorted(used | set(overall.tolist()))},
     }
     payload = embed_json(data)
-    escaped_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    html = (_EXPLORER_TEMPLATE.replace("__TITLE__", escaped_title).replace("__LANG__", language)
+    html = (_EXPLORER_TEMPLATE.replace("__TITLE__", escape_html(title)).replace("__LANG__", language)
             .replace("__DATA__", payload))
     font, font_format = subset_korean_font(html)
     html = html.replace("__FONTFORMAT__", font_format).replace("__FONT__", font)
