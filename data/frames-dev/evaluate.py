@@ -1,6 +1,7 @@
 """Choose the frame detector on the development set; score it on the untouched fresh set.
 
     python data/frames-dev/evaluate.py errors   # the rules' mistakes on the tuning sentences, to read
+    python data/frames-dev/evaluate.py choose   # the detector the tuning sentences choose (nothing saved)
     python data/frames-dev/evaluate.py          # choose, save the shipped detector, score the fresh set
     python data/frames-dev/evaluate.py baseline OLD.yaml   # an earlier lexicon's rules on the fresh set
 
@@ -18,7 +19,10 @@ they see in use. On the tuning sentences only:
 - the classifier's threshold per frame is the one with the best F1 over out-of-fold
   probabilities (5 folds grouped by speech);
 - each frame's mode (rules, model, either, both; see :mod:`analysis.frames.detector`)
-  is the one with the best out-of-fold F1, ties to the simpler (rules first);
+  is the one with the best out-of-fold F1, ties to the simpler (rules first), each mode
+  with its own best threshold (from lexicon 1.5.0 on; before, every mode used the
+  threshold best for the model alone, which handicapped ``both``); a mode that uses the
+  model must beat the rules by ``MIN_GAIN`` (0.01), or the rules are kept;
 - the classifier is then fitted on all tuning sentences and saved with the modes as
   the package's shipped detector.
 
@@ -48,6 +52,7 @@ ROOT = HERE.parents[1]
 SHIPPED = ROOT / "src" / "analysis" / "lexicons" / "frame-detector"
 FRAMES = ["japan_rivalry", "self_determination", "first_and_best", "crisis_as_opportunity", "tech_future"]
 SEED = 20261130
+MIN_GAIN = 0.01  # out-of-fold F1 a model mode must add over the rules to be chosen
 THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
 
@@ -128,7 +133,7 @@ def show_errors(dev, rules) -> None:
 
 
 def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
-    dev = load_devset(with_test=mode != "errors")
+    dev = load_devset(with_test=mode not in ("errors", "choose"))
     frames = load_frames(lexicon)
     tables = analyse_texts(dev["text"].tolist())
     rules = predict_by_rules(tables, frames, len(dev))
@@ -156,15 +161,26 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
         y = labels.loc[tune, frame].to_numpy(bool)
         r = rules.loc[tune, frame].to_numpy(bool)
         c = cues.loc[tune, frame].to_numpy(bool)
-        best_t = max(THRESHOLDS, key=lambda t: (f1(y, (oof[frame].to_numpy() >= t) & c), -abs(t - 0.5)))
-        thresholds[frame] = float(best_t)
-        m = (oof[frame].to_numpy() >= best_t) & c
-        scores = {mode_: f1(y, combine(mode_, r, m)) for mode_ in MODES}
+        # Each mode gets its own threshold: confirming a rule hit ("both") wants a lower
+        # bar than finding a sentence alone ("model", "either").
+        best_t, scores = {}, {}
+        for mode_ in MODES:
+            # The model sees cue sentences in "model" and "either", rule hits in "both".
+            gate = r if mode_ == "both" else c
+            best_t[mode_] = max(THRESHOLDS, key=lambda t: (
+                f1(y, combine(mode_, r, (oof[frame].to_numpy() >= t) & gate)), -abs(t - 0.5)))
+            scores[mode_] = f1(y, combine(mode_, r, (oof[frame].to_numpy() >= best_t[mode_]) & gate))
         modes[frame] = max(MODES, key=lambda mode_: (round(scores[mode_], 6), -MODES.index(mode_)))
-        choice_rows.append({"frame": frame, "threshold": best_t, **{f"f1_{k}": round(v, 4) for k, v in scores.items()},
-                            "mode": modes[frame]})
+        if scores[modes[frame]] < scores["rules"] + MIN_GAIN:
+            modes[frame] = "rules"  # a gain inside the folds' noise does not pay for the model
+        thresholds[frame] = float(best_t[modes[frame]] if modes[frame] != "rules" else best_t["model"])
+        choice_rows.append({"frame": frame, "threshold": thresholds[frame],
+                            **{f"f1_{k}": round(v, 4) for k, v in scores.items()},
+                            **{f"threshold_{k}": best_t[k] for k in MODES if k != "rules"}, "mode": modes[frame]})
     choice = pd.DataFrame(choice_rows)
     print("Chosen on the tuning sentences (out-of-fold F1):\n" + choice.to_string(index=False))
+    if mode == "choose":  # the choice alone, before the fresh set is coded
+        return
     classifier = FrameClassifier(seed=SEED, threshold=thresholds).fit(
         None, labels[tune].reset_index(drop=True), embeddings=embeddings[tune])
     detector = Detector({f: m for f, m in modes.items() if m != "rules"}, classifier,
