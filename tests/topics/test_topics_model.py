@@ -120,6 +120,18 @@ def test_shared_helpers():
     assert top_indices(np.array([[0.2, 0.5, 0.2, 0.1]]), 3).tolist() == [[1, 0, 2]]  # ties by column order
 
 
+def test_top_indices_of_many_columns_equal_the_full_stable_sort():
+    # Wide rows take the partition path: ties at the cut, -inf and repeated values must
+    # give the same indices, in the same order, as sorting every column.
+    rng = np.random.default_rng(3)
+    for trial in range(60):
+        columns = int(rng.integers(200, 2000))
+        weights = rng.integers(0, 4, size=(3, columns)).astype(float) if trial % 2 else rng.random((3, columns))
+        weights[:, rng.integers(0, columns, 7)] = -np.inf
+        n = int(rng.integers(1, 25))
+        assert (top_indices(weights, n) == np.argsort(-weights, axis=1, kind="stable")[:, :n]).all()
+
+
 def test_top_terms_follow_probability(models):
     model = models["nmf"]
     terms = top_terms(model, 3)

@@ -66,6 +66,9 @@ def _build_kiwi(words: tuple[UserWord, ...], num_workers: int, model_type: str |
     kiwi = Kiwi(num_workers=num_workers, model_type=model_type)
     for word in words:
         kiwi.add_user_word(word.form, word.tag, word.score)  # False only means "already known"
+    # Kiwi loads its language model on the first analysis (about 1.3 s), not in the
+    # constructor: do it here, so that Tokenizer.preload overlaps it with reading the input.
+    kiwi.tokenize("")
     return kiwi
 
 
