@@ -89,24 +89,26 @@ def stage_sample(n=None, work="."):
 
 @register("import")
 def stage_import(n=None, work="."):
-    """Corpus import: ``n`` speeches as a parquet table -> ``analysis.corpus.load_corpus``
-    (decode, NFC, tidy, dates, near-duplicate merging, report) -> documents."""
-    from _speeches import import_speeches, load_speeches
+    """Corpus import: ``n`` speeches as a parquet table -> ``analysis.corpus.stream_corpus``
+    (decode, NFC, tidy, dates, near-duplicate merging, report; a batch of documents in
+    memory at a time) -> documents."""
+    import pyarrow.parquet as pq
+
+    from analysis.corpus import Columns
+    from analysis.corpus.stream import stream_corpus
 
     raw_path = path_in(work, "speeches", n)
     if not raw_path.exists():
         stage_sample(n, work)
-    raw = pd.read_parquet(raw_path)
-    try:
-        with timed():
-            corpus = import_speeches(raw_path)
-        docs, importer = corpus.documents, "analysis.corpus.load_corpus"
-    except (ImportError, TypeError) as error:  # a corpus stage without table import
-        with timed():
-            docs = load_speeches(None if corpus_name(n) == "all" else int(n))
-        importer = f"benchmark loader ({type(error).__name__})"
-    docs.to_parquet(path_in(work, "documents", n), index=False, row_group_size=2000)  # streamable
-    return {"inputs": len(raw), "docs": len(docs), "chars": int(docs["text"].str.len().sum()), "importer": importer}
+    folder = path_in(work, "corpus", n, "")
+    shutil.rmtree(folder, ignore_errors=True)
+    columns = Columns(text="speech_text", id="division_number", date="date", title="title", speaker="president")
+    with timed():
+        corpus = stream_corpus([raw_path], folder, columns=columns)
+    os.replace(corpus.documents_path, path_in(work, "documents", n))  # read a row group at a time downstream
+    included = corpus.report.status.eq("included")
+    return {"inputs": pq.ParquetFile(raw_path).metadata.num_rows, "docs": corpus.n_documents,
+            "chars": int(corpus.report.loc[included, "n_chars_clean"].sum()), "importer": "analysis.corpus.stream_corpus"}
 
 
 def read_documents(work, n) -> pd.DataFrame:

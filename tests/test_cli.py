@@ -95,12 +95,12 @@ def test_input_errors_are_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_a_bug_keeps_its_traceback(tmp_path, monkeypatch):
-    import analysis.cli
+    import analysis.corpus.stream
 
     def broken(*args, **kwargs):
         raise KeyError("a bug, not bad input")
 
-    monkeypatch.setattr(analysis.cli, "load_corpus", broken)
+    monkeypatch.setattr(analysis.corpus.stream, "stream_corpus", broken)
     with pytest.raises(KeyError, match="a bug"):
         main(["corpus", str(tmp_path), "--out", str(tmp_path / "out")])
 

@@ -28,19 +28,29 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
     columns = Columns(text=args.text_col, id=args.id_col, date=args.date_col, title=args.title_col,
                       speaker=args.speaker_col)
-    corpus = load_corpus(args.sources, manifest=args.manifest, columns=columns, clean=args.clean,
-                         dedup=args.dedup, dedup_threshold=args.dedup_threshold, max_mb=args.max_mb,
-                         source_type=args.source_type)
-    text = None
-    if args.text and len(corpus.documents):
+    from analysis.corpus.stream import stream_corpus
+
+    def text_tables(documents: Path) -> dict:
+        import pandas as pd
+
         from analysis.text import analyse_corpus, analyse_documents
 
         tokenizer = _read_settings(args).make_tokenizer()
-        # With a cache, the text layer is a dataset written out a batch at a time (bounded memory).
-        text = (analyse_corpus(corpus.documents, args.cache_dir, tokenizer=tokenizer) if args.cache_dir
-                else analyse_documents(corpus.documents, tokenizer=tokenizer))
-    # One set: a run killed halfway leaves nothing a later command would read as whole.
-    write_corpus(corpus, args.out, text=text)
+        # With a cache, the text layer is a dataset read from the documents file and written
+        # out a batch at a time (bounded memory); without one, it is built in memory.
+        if args.cache_dir:
+            data = analyse_corpus(documents, args.cache_dir, tokenizer=tokenizer)
+            return {f"{name}.parquet": (lambda tmp, name=name: data.write_table(name, tmp))
+                    for name in ("sentences", "morphemes", "quotes")}
+        tables = analyse_documents(pd.read_parquet(documents), tokenizer=tokenizer)
+        return {f"{name}.parquet": getattr(tables, name) for name in ("sentences", "morphemes", "quotes")}
+
+    # Documents are read, judged and written a batch at a time; the tables are one set, so a
+    # run killed halfway leaves nothing a later command would read as whole.
+    corpus = stream_corpus(args.sources, args.out, manifest=args.manifest, columns=columns, clean=args.clean,
+                           dedup=args.dedup, dedup_threshold=args.dedup_threshold, max_mb=args.max_mb,
+                           source_type=args.source_type, text=text_tables if args.text else None)
+    text = args.text and corpus.n_documents > 0
     counts = corpus.report.status.value_counts()
     print(f"{len(corpus.report)} inputs: "
           + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("included", "excluded", "merged")))
@@ -51,7 +61,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     else:
         print("duplicates: not searched (--no-dedup)")
     print(f"wrote {Path(args.out) / 'documents.parquet'}, cleaning_audit.csv, report.csv")
-    if text is not None:
+    if text:
         import pandas as pd
 
         out = Path(args.out)  # counted from the files written, so a large corpus is never all in memory

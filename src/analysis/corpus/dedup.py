@@ -4,9 +4,11 @@ second copies.
 Model: a document is the set of its character shingles (5-character windows of the
 text with all white space removed, so line breaks and spacing do not matter). Two
 documents are duplicates when the Jaccard similarity of their shingle sets reaches a
-threshold. MinHash signatures in an LSH index (datasketch) propose candidate pairs
-without comparing all pairs; each candidate is then confirmed with the exact Jaccard
-similarity, so the threshold means what it says.
+threshold. MinHash signatures (datasketch), banded as datasketch's LSH bands them, propose
+candidate pairs without comparing all pairs; each candidate is then confirmed with the
+exact Jaccard similarity, so the threshold means what it says. Only the signatures (512
+bytes a document) and the shingles of documents in candidate pairs are ever held, so the
+corpus's texts need not be (:mod:`analysis.corpus.stream`).
 
 Clusters are built greedily in canonical order (earliest ``published`` first, undated
 last, then the smallest ``doc_id`` in natural order): a document joins the most
@@ -26,8 +28,6 @@ Example
 
 from __future__ import annotations
 
-import functools
-
 import re
 
 import numpy as np
@@ -36,6 +36,7 @@ import pandas as pd
 DEDUP_THRESHOLD = 0.8
 SHINGLE = 5
 NUM_PERM = 128
+SCHEME = "affine32"  # datasketch 2.0's 32-bit permutations (its default), named so a signature can be rebuilt
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
@@ -124,6 +125,111 @@ def find_title_entities(title: str) -> set[str]:
     return set(_TITLE_PERSON.findall(title)) | places
 
 
+def sign_text(text: str, *, num_perm: int = NUM_PERM, shingle: int = SHINGLE) -> np.ndarray:
+    """A text's MinHash signature over its shingles (``num_perm`` values, each < 2**32).
+
+    Small (4 bytes per permutation) and all that :func:`cluster_duplicates` needs of a
+    document until a candidate pair has to be confirmed.
+
+    Example
+    -------
+    >>> a, b = sign_text("광주시는 인공지능 중심 도시를 만든다"), sign_text("광주시는  인공지능 중심 도시를 만든다")
+    >>> a.dtype.name, len(a), bool((a == b).all())
+    ('uint32', 128, True)
+    """
+    from datasketch import MinHash  # here, not at import: it pulls in scipy.integrate (0.3 s)
+
+    mine = hash_shingles(text, shingle)
+    signature = MinHash(num_perm=num_perm, seed=1, hashfunc=int, scheme=SCHEME)
+    # datasketch's 32-bit scheme takes 32-bit hash values; fold the 64-bit ones.
+    signature.update_batch(((mine >> np.uint64(32)) ^ (mine & np.uint64(0xFFFFFFFF))).tolist())
+    return signature.hashvalues.astype(np.uint32)
+
+
+def order_canonically(doc_ids: list[str], dates: list[str]) -> list[int]:
+    """Positions in canonical order: earliest date first, undated last, then natural doc_id."""
+    return sorted(range(len(doc_ids)), key=lambda i: (dates[i] == "", dates[i], sort_key_natural(doc_ids[i])))
+
+
+def find_candidate_pairs(signatures: np.ndarray, threshold: float = DEDUP_THRESHOLD) -> np.ndarray:
+    """Pairs of rows (``[[i, j], ...]``, ``i < j``, sorted) that LSH proposes as possible
+    duplicates: they share a band of their signatures (datasketch's banding for
+    ``threshold - 0.2``, which lets through pairs somewhat below the threshold), and their
+    signatures estimate a similarity of at least ``threshold - 0.2``.
+
+    Arrays, not an index: about 150 bytes per document for the bands, 16 per pair.
+    The estimate misses a pair whose true similarity reaches the threshold with odds
+    below 1e-8 (at 0.8 with 128 permutations the estimate's sd is 0.035; 0.2 is 5.7 sd).
+    """
+    from datasketch import MinHashLSH  # here, not at import: it pulls in scipy.integrate (0.3 s)
+
+    n, num_perm = signatures.shape
+    floor = max(0.3, threshold - 0.2)
+    ranges = MinHashLSH(threshold=floor, num_perm=num_perm).hashranges
+    pairs = []
+    with np.errstate(over="ignore"):
+        for first, last in ranges:
+            key = np.zeros(n, dtype=np.uint64)  # equal bands give equal keys (a 64-bit mix of the band)
+            for column in signatures[:, first:last].T.astype(np.uint64):
+                key = _mix64(key * np.uint64(0x100000001B3) + column)
+            order = np.argsort(key, kind="stable")
+            cut = np.flatnonzero(np.diff(key[order]) != 0) + 1
+            for group in np.split(order, cut):
+                if len(group) > 1:
+                    group = np.sort(group)
+                    a, b = np.triu_indices(len(group), k=1)
+                    pairs.append(np.stack([group[a], group[b]], axis=1))
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.unique(np.concatenate(pairs).astype(np.int64), axis=0)
+    same = np.concatenate([(signatures[pairs[k:k + 100_000, 0]] == signatures[pairs[k:k + 100_000, 1]]).mean(axis=1)
+                           for k in range(0, len(pairs), 100_000)])
+    return pairs[same >= floor]
+
+
+def cluster_duplicates(doc_ids: list[str], dates: list[str], titles: list[set[str]], signatures: np.ndarray,
+                       read_shingles, threshold: float = DEDUP_THRESHOLD) -> pd.DataFrame:
+    """The clustering of :func:`find_duplicates`, from each document's signature
+    (:func:`sign_text`, one row per document) and the headline entities of
+    :func:`find_title_entities`; ``read_shingles(positions)`` returns
+    ``{position: hash_shingles(text)}`` for the documents in candidate pairs, the only
+    ones whose exact similarity is needed. The texts are therefore never all in memory.
+    """
+    if not 0 < threshold <= 1:
+        raise ValueError(f"dedup threshold must be in (0, 1], got {threshold}")
+    columns = ["doc_id", "duplicate_of", "similarity"]
+    if len(doc_ids) < 2:
+        return pd.DataFrame(columns=columns).astype({"similarity": float})
+    order = order_canonically(doc_ids, dates)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    earlier_of: dict[int, list[int]] = {}
+    for i, j in find_candidate_pairs(signatures, threshold).tolist():
+        if titles[i] and titles[j] and not titles[i] & titles[j]:
+            continue  # the headlines name different people or places
+        later, earlier = (i, j) if rank[i] > rank[j] else (j, i)
+        earlier_of.setdefault(later, []).append(earlier)
+    needed = sorted(set(earlier_of) | {j for js in earlier_of.values() for j in js})
+    shingles = read_shingles(needed) if needed else {}
+    # Greedy, in canonical order: a document joins the most similar earlier canonical copy
+    # it reaches the threshold with (ties to the earlier), else it is canonical itself.
+    canonical, found = np.ones(len(order), dtype=bool), []
+    for i in order:
+        best = None
+        for j in earlier_of.get(i, ()):
+            if not canonical[j]:
+                continue
+            similarity = compute_jaccard(shingles[i], shingles[j])
+            if similarity >= threshold and (best is None or (similarity, -rank[j]) > (best[1], -rank[best[0]])):
+                best = (j, similarity)
+        if best is not None:
+            canonical[i] = False
+            # 1.0 is kept for identical shingle sets, so "exact" is never a rounding artefact.
+            found.append((doc_ids[i], doc_ids[best[0]], 1.0 if best[1] == 1 else min(round(best[1], 3), 0.999)))
+    result = pd.DataFrame(found, columns=columns).astype({"similarity": float})
+    return result.sort_values("doc_id", key=lambda s: s.map(sort_key_natural), ignore_index=True)
+
+
 def find_duplicates(documents: pd.DataFrame, threshold: float = DEDUP_THRESHOLD, *, num_perm: int = NUM_PERM,
                     shingle: int = SHINGLE) -> pd.DataFrame:
     """Find duplicates among ``documents`` (columns ``doc_id``, ``text``, optional
@@ -146,42 +252,12 @@ def find_duplicates(documents: pd.DataFrame, threshold: float = DEDUP_THRESHOLD,
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"dedup threshold must be in (0, 1], got {threshold}")
-    columns = ["doc_id", "duplicate_of", "similarity"]
     if len(documents) < 2:
-        return pd.DataFrame(columns=columns).astype({"similarity": float})
-    dates = documents["published"] if "published" in documents else pd.Series("", index=documents.index)
-    order = sorted(range(len(documents)), key=lambda i: (
-        dates.iloc[i] == "", dates.iloc[i], sort_key_natural(documents["doc_id"].iloc[i])))
+        return cluster_duplicates([], [], [], np.zeros((0, num_perm), np.uint32), dict, threshold)
     ids = documents["doc_id"].tolist()
+    dates = documents["published"].tolist() if "published" in documents else [""] * len(ids)
     texts = documents["text"].tolist()
     titles = [find_title_entities(t) for t in documents["title"]] if "title" in documents else [set()] * len(ids)
-    # LSH proposes pairs down to a lower similarity than the threshold, because its
-    # banding misses some pairs near the threshold; exact Jaccard then decides.
-    from datasketch import MinHash, MinHashLSH  # here, not at import: it pulls in scipy.integrate (0.3 s)
-
-    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=num_perm)
-    template = MinHash(num_perm=num_perm, seed=1, hashfunc=int)
-    # A candidate's shingles are hashed again when it is proposed (a few per document) rather
-    # than kept for every document: kept, they would cost about 9 KB per 1,000 characters.
-    shingles_of = functools.lru_cache(maxsize=1024)(lambda j: hash_shingles(texts[j], shingle))
-    rank = {i: r for r, i in enumerate(order)}
-    found = []
-    for i in order:
-        mine = shingles_of(i)
-        signature = template.copy()
-        # datasketch's 32-bit scheme takes 32-bit hash values; fold the 64-bit ones.
-        signature.update_batch(((mine >> np.uint64(32)) ^ (mine & np.uint64(0xFFFFFFFF))).tolist())
-        best = None
-        for j in lsh.query(signature):
-            if titles[i] and titles[j] and not titles[i] & titles[j]:
-                continue  # the headlines name different people or places
-            similarity = compute_jaccard(mine, shingles_of(j))
-            if similarity >= threshold and (best is None or (similarity, -rank[j]) > (best[1], -rank[best[0]])):
-                best = (j, similarity)
-        if best is None:
-            lsh.insert(i, signature)
-        else:
-            # 1.0 is kept for identical shingle sets, so "exact" is never a rounding artefact.
-            found.append((ids[i], ids[best[0]], 1.0 if best[1] == 1 else min(round(best[1], 3), 0.999)))
-    result = pd.DataFrame(found, columns=columns).astype({"similarity": float})
-    return result.sort_values("doc_id", key=lambda s: s.map(sort_key_natural), ignore_index=True)
+    signatures = np.stack([sign_text(t, num_perm=num_perm, shingle=shingle) for t in texts])
+    return cluster_duplicates(ids, dates, titles, signatures,
+                              lambda positions: {j: hash_shingles(texts[j], shingle) for j in positions}, threshold)

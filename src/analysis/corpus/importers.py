@@ -42,6 +42,7 @@ import math
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -484,6 +485,38 @@ def _read_workbook(path: Path) -> tuple[pd.DataFrame, str, dict[int, str], list[
     return frame, "utf-8", errors, numbers
 
 
+def _tidy_parquet_frame(frame: pd.DataFrame, first: int) -> pd.DataFrame:
+    """Cells of parquet rows numbered from ``first`` as text; binary cells decoded, and said so."""
+    notes: dict[int, str] = {}
+    for column in frame.columns:
+        if frame[column].map(lambda v: isinstance(v, bytes | bytearray)).any():
+            frame[column] = [_decode_cell(v, column, first + row, notes) for row, v in enumerate(frame[column])]
+    frame = frame.map(_cell_to_text)
+    frame.attrs["row_notes"] = notes
+    return frame
+
+
+def _iter_parquet(path: Path, columns: Columns | None, max_bytes: int, batch_rows: int) -> Iterator[Record]:
+    """:func:`read_table` for a parquet file, ``batch_rows`` rows at a time (the same records)."""
+    import pyarrow.parquet as pq
+
+    label, stem = unicodedata.normalize("NFC", path.name), unicodedata.normalize("NFC", path.stem)
+    # Pages one at a time, not whole column chunks in advance: memory follows the batch.
+    table = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
+    if table.metadata.num_rows == 0:
+        yield Record(source=label, doc_id=stem, kind="row", format="parquet", encoding="utf-8",
+                     error="table has no rows")
+        return
+    # A stored pandas index is not a column (pd.read_parquet makes it the index).
+    index = {c for c in (table.schema_arrow.pandas_metadata or {}).get("index_columns", []) if isinstance(c, str)}
+    first = 1
+    for batch in table.iter_batches(batch_size=batch_rows, columns=[c for c in table.schema_arrow.names if c not in index]):
+        frame = _tidy_parquet_frame(batch.to_pandas(), first)
+        yield from _rows_to_records(frame, list(range(first, first + len(frame))), columns or Columns(), label, stem,
+                                    "parquet", "utf-8", max_bytes)
+        first += len(frame)
+
+
 class _EmptyTable(Exception):
     """A table file with nothing to read: reported as one excluded input."""
 
@@ -496,13 +529,7 @@ def _read_frame(path: Path) -> tuple[pd.DataFrame, str, dict[int, str], list[int
     """
     suffix = path.suffix.lower()
     if suffix in (".parquet",):
-        frame = pd.read_parquet(path)
-        notes: dict[int, str] = {}
-        for column in frame.columns:  # text stored as bytes (a binary column) is decoded, and said so
-            if frame[column].map(lambda v: isinstance(v, bytes | bytearray)).any():
-                frame[column] = [_decode_cell(v, column, row + 1, notes) for row, v in enumerate(frame[column])]
-        frame = frame.map(_cell_to_text)
-        frame.attrs["row_notes"] = notes
+        frame = _tidy_parquet_frame(pd.read_parquet(path), first=1)
         return frame, "utf-8", {}, list(range(1, len(frame) + 1))
     if suffix in (".xlsx", ".xlsm"):
         return _read_workbook(path)
@@ -669,13 +696,29 @@ def read_source(source: str | Path, columns: Columns | None = None, max_bytes: i
     >>> [r.source for r in read_source("data/raw")][:1]  # doctest: +SKIP
     ['000_f1381030a03496e5.txt']
     """
+    return list(iter_source(source, columns, max_bytes))
+
+
+def iter_source(source: str | Path, columns: Columns | None = None, max_bytes: int = MAX_BYTES, *,
+                batch_rows: int = 1000) -> Iterator[Record]:
+    """:func:`read_source` a record at a time: a page is read when it is reached, a
+    parquet table ``batch_rows`` rows at a time. CSV, TSV, JSON Lines and Excel tables are
+    read whole, one file at a time (their encoding is detected from the whole file)."""
     path = Path(source)
+    if path.is_file() and path.suffix.lower() == ".parquet":
+        yield from _iter_parquet(path, columns, max_bytes, batch_rows)
+        return
     if path.is_file() and path.suffix.lower() in TABLE_SUFFIXES:
-        return read_table(path, columns, max_bytes)
+        yield from read_table(path, columns, max_bytes)
+        return
     pages, problems = _walk_pages(path)
-    records = [read_page(p, label, max_bytes) for p, label in pages]
-    records += [Record(source=label, doc_id=unicodedata.normalize("NFC", Path(label.rstrip("/")).stem) or label,
-                       kind="page", error=reason) for label, reason in problems]
-    return sorted(records, key=lambda record: record.source)
+    # Report order is by label; a problem is a record with its reason and no text.
+    items = [(label, page) for page, label in pages] + [(label, reason) for label, reason in problems]
+    for label, what in sorted(items, key=lambda item: item[0]):
+        if isinstance(what, Path):
+            yield read_page(what, label, max_bytes)
+        else:
+            yield Record(source=label, doc_id=unicodedata.normalize("NFC", Path(label.rstrip("/")).stem) or label,
+                         kind="page", error=what)
 
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.corpus.dedup import DEDUP_THRESHOLD, find_duplicates
-from analysis.corpus.importers import (HANGUL, MAX_BYTES, Columns, CorpusError, Record, decode_bytes, normalise_text,
-                                parse_date, read_source)
+from analysis.corpus.importers import (HANGUL, MAX_BYTES, Columns, CorpusError, Record, decode_bytes, iter_source,
+                                       normalise_text, parse_date)
 from analysis.io import write_table_set
 
 REPORT_COLUMNS = ["source", "doc_id", "status", "reason", "title", "format", "encoding", "published", "n_chars_raw",
@@ -81,29 +81,39 @@ def tidy_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _attach_manifest(records: list[Record], manifest: pd.DataFrame) -> list[Record]:
+def _attach_manifest(records: Iterable[Record], manifest: pd.DataFrame) -> Iterator[Record]:
     """Give page records their manifest row (matched on file name, or on the path
-    relative to the source folder) and add a record for every row whose file is absent."""
+    relative to the source folder), then a record for every row whose file is absent."""
     rows = {row["file"]: row for row in manifest.to_dict("records")}
     used: set[str] = set()
     for record in records:
-        if record.kind != "page":
-            continue
         key = record.source if record.source in rows else record.source.rsplit("/", 1)[-1]
-        row = rows.get(key)
-        if row is None:
+        row = rows.get(key) if record.kind == "page" else None
+        if record.kind == "page" and row is None:
             record.notes.append("no manifest row: metadata left empty")
-            continue
-        used.add(key)
-        record.doc_id = row["doc_id"]
-        record.title = row.get("title", "")
-        record.meta = {k: v for k, v in row.items() if k not in ("doc_id", "file", "title")}
-    missing = [Record(source=f, doc_id=row["doc_id"], format=Path(f).suffix.lower().lstrip("."),
-                      error="listed in manifest but file not found") for f, row in rows.items() if f not in used]
-    return records + missing
+        elif row is not None:
+            used.add(key)
+            record.doc_id = row["doc_id"]
+            record.title = row.get("title", "")
+            record.meta = {k: v for k, v in row.items() if k not in ("doc_id", "file", "title")}
+        yield record
+    yield from (Record(source=f, doc_id=row["doc_id"], format=Path(f).suffix.lower().lstrip("."),
+                       error="listed in manifest but file not found") for f, row in rows.items() if f not in used)
 
 
-def _judge(record: Record, seen_ids: dict[str, str], clean: bool | None) -> tuple[dict, dict | None,
+def iter_records(sources: Iterable[str | Path], manifest: str | Path | None = None, *, columns: Columns | None = None,
+                 max_bytes: int = MAX_BYTES) -> Iterator[Record]:
+    """Every input of ``sources`` as a record, in report order, read as it is reached
+    (:func:`analysis.corpus.importers.iter_source`), with the manifest's rows attached."""
+    sources = list(sources)
+    for source in sources:
+        if not Path(source).exists():
+            raise CorpusError(f"{source}: no such file or folder")
+    records = (record for source in sources for record in iter_source(source, columns, max_bytes))
+    return _attach_manifest(records, read_manifest(manifest)) if manifest is not None else records
+
+
+def judge_record(record: Record, seen_ids: dict[str, str], clean: bool | None) -> tuple[dict, dict | None,
                                                                                   pd.DataFrame | None]:
     """Decide one record: its report row, and its document and audit when included."""
     row = {"source": record.source, "doc_id": record.doc_id, "status": "excluded", "reason": record.error, "title": "",
@@ -151,11 +161,11 @@ def _judge(record: Record, seen_ids: dict[str, str], clean: bool | None) -> tupl
     return row, doc, audit
 
 
-def _merge_duplicates(report: pd.DataFrame, docs: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """Mark duplicates as merged in the report; returns the duplicates found."""
-    duplicates = find_duplicates(docs[["doc_id", "title", "text", "published"]], threshold)
+def mark_duplicates(report: pd.DataFrame, duplicates: pd.DataFrame) -> None:
+    """Mark the duplicates :func:`analysis.corpus.dedup.find_duplicates` found as merged
+    in the report (in place), and their canonical copies with how many they stand for."""
     if duplicates.empty:
-        return duplicates
+        return
     included = report.status.eq("included")
     position = pd.Series(report.index[included], index=report.loc[included, "doc_id"])
     where = position[duplicates.doc_id].to_numpy()
@@ -170,7 +180,15 @@ def _merge_duplicates(report: pd.DataFrame, docs: pd.DataFrame, threshold: float
     canon = position[sizes.index].to_numpy()
     notes = [f"canonical copy for {n} duplicate(s)" for n in sizes]
     report.loc[canon, "reason"] = [f"{r}; {n}" if r else n for r, n in zip(report.loc[canon, "reason"], notes)]
-    return duplicates
+
+
+def fill_source_type(docs: pd.DataFrame, source_type: str | None) -> pd.DataFrame:
+    """Give ``source_type`` to the documents that do not name one (in place; returned)."""
+    if source_type:
+        # In a speech, text outside quotation marks is the speaker's own words.
+        given = docs["source_type"].astype(str).str.strip() if "source_type" in docs else pd.Series("", index=docs.index)
+        docs["source_type"] = given.where(given != "", source_type)
+    return docs
 
 
 def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = None, *,
@@ -201,19 +219,11 @@ def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = Non
     """
     if dedup and not 0 < dedup_threshold <= 1:
         raise CorpusError(f"dedup threshold must be in (0, 1], got {dedup_threshold}")
-    max_bytes = int(max_mb * 1e6)
-    sources = list(sources)
-    for source in sources:
-        if not Path(source).exists():
-            raise CorpusError(f"{source}: no such file or folder")
-    records = [record for source in sources for record in read_source(source, columns, max_bytes)]
-    if manifest is not None:
-        records = _attach_manifest(records, read_manifest(manifest))
     rows, documents, audits = [], [], []
     seen_ids: dict[str, str] = {}
-    for position, record in enumerate(records):
-        records[position] = None  # the raw text goes once judged: one copy of the corpus at a time
-        row, doc, audit = _judge(record, seen_ids, clean)
+    # Records are read as they are judged: the raw text goes once judged.
+    for record in iter_records(sources, manifest, columns=columns, max_bytes=int(max_mb * 1e6)):
+        row, doc, audit = judge_record(record, seen_ids, clean)
         rows.append(row)
         if doc is not None:
             documents.append(doc)
@@ -224,16 +234,13 @@ def load_corpus(sources: Iterable[str | Path], manifest: str | Path | None = Non
         columns=["doc_id", "title", "text", "published", "source", "encoding", "n_chars_raw"])
     docs = docs.fillna("")
     if dedup and len(docs) > 1:
-        merged = set(_merge_duplicates(report, docs, dedup_threshold).doc_id)
+        duplicates = find_duplicates(docs[["doc_id", "title", "text", "published"]], dedup_threshold)
+        mark_duplicates(report, duplicates)
+        merged = set(duplicates.doc_id)
         docs = docs[~docs.doc_id.isin(merged)]
         audits = [a for a in audits if a.doc_id.iloc[0] not in merged]
     audit = pd.concat(audits, ignore_index=True)[AUDIT_COLUMNS] if audits else pd.DataFrame(columns=AUDIT_COLUMNS)
-    if source_type:
-        # The kind of source (speech, press_release, news ...) for documents that do not name one:
-        # in a speech, text outside quotation marks is the speaker's own words.
-        given = docs["source_type"].astype(str).str.strip() if "source_type" in docs else pd.Series("", index=docs.index)
-        docs["source_type"] = given.where(given != "", source_type)
-    return Corpus(documents=docs.reset_index(drop=True), audit=audit, report=report)
+    return Corpus(documents=fill_source_type(docs.reset_index(drop=True), source_type), audit=audit, report=report)
 
 
 def write_corpus(corpus: Corpus, out_dir: str | Path, text=None) -> dict[str, Path]:

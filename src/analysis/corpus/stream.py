@@ -1,0 +1,228 @@
+"""Load a corpus too large to hold: :func:`analysis.corpus.load_corpus` written to disk a
+batch of documents at a time.
+
+``stream_corpus(sources, out_dir)`` writes the same three tables as
+``write_corpus(load_corpus(sources), out_dir)`` (``documents.parquet``,
+``cleaning_audit.csv``, ``report.csv``, as one set), without the corpus in memory:
+
+1. records are read as they are reached (a parquet table a batch of rows at a time,
+   :func:`analysis.corpus.importers.iter_source`) and judged one by one; included
+   documents go to a spool folder inside ``out_dir`` in batches of ``batch_docs``, and
+   each leaves behind only its report row, its MinHash signature (512 bytes) and the
+   people and places its headline names;
+2. duplicates are clustered from the signatures
+   (:func:`analysis.corpus.dedup.cluster_duplicates`); the only texts read back are those
+   of documents that LSH pairs, to confirm each pair with its exact similarity;
+3. the spool is read back a batch at a time into ``documents.parquet``, without the
+   merged copies, and removed.
+
+Memory therefore grows with the number of inputs only by their report rows and
+signatures (about 1 KB a document), not by their text. What is still held whole: one
+CSV, TSV, JSON Lines or Excel file while it is read (its encoding is detected from all
+of it), the lines the page cleaner removed (the audit; tables are only tidied, so
+theirs is empty), and the shingles of the documents LSH pairs.
+
+Example
+-------
+>>> stream_corpus(["articles.parquet"], "out/corpus", columns=Columns(text="body")).n_documents  # doctest: +SKIP
+48210
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.corpus.dedup import (DEDUP_THRESHOLD, NUM_PERM, cluster_duplicates, find_title_entities, hash_shingles,
+                                   sign_text)
+from analysis.corpus.importers import Columns, CorpusError
+from analysis.corpus.load import (AUDIT_COLUMNS, MAX_MB, REPORT_COLUMNS, judge_record, fill_source_type, iter_records,
+                                  mark_duplicates)
+from analysis.errors import OutputError
+from analysis.io import _CANNOT_WRITE, _row_group_rows, write_table_set
+
+__all__ = ["BATCH_DOCS", "StreamedCorpus", "stream_corpus"]
+
+BATCH_DOCS = 2000  # documents per spool file: about 6 MB of Korean text at 1,500 characters each
+
+
+@dataclass(frozen=True)
+class StreamedCorpus:
+    """What :func:`stream_corpus` wrote: the folder, the report (small: one row per
+    input, no text) and the number of documents in ``documents.parquet``."""
+
+    folder: Path
+    report: pd.DataFrame
+    n_documents: int
+
+    @property
+    def documents_path(self) -> Path:
+        return self.folder / "documents.parquet"
+
+
+_NONE: frozenset = frozenset()
+
+
+class _Rows:
+    """A growing uint32 matrix (one signature per row) without a Python object per row."""
+
+    def __init__(self, width: int, block: int = 8192):
+        self.blocks, self.width, self.block, self.n = [], width, block, 0
+
+    def append(self, row: np.ndarray) -> None:
+        if self.n == len(self.blocks) * self.block:
+            self.blocks.append(np.empty((self.block, self.width), dtype=np.uint32))
+        self.blocks[-1][self.n % self.block] = row
+        self.n += 1
+
+    def array(self) -> np.ndarray:
+        return np.concatenate(self.blocks)[: self.n] if self.blocks else np.zeros((0, self.width), dtype=np.uint32)
+
+
+class _Spool:
+    """Documents written a batch at a time to numbered parquet files, read back in order.
+    A disk that cannot take them is an :class:`OutputError` naming ``target``."""
+
+    def __init__(self, folder: Path, batch_docs: int, target: Path):
+        self.folder, self.batch_docs, self.target = folder, batch_docs, target
+        self.pending: list[dict] = []
+        self.files: list[tuple[Path, int]] = []  # (file, position of its first document)
+        self.columns: dict[str, None] = {}  # every column, in order of first appearance
+        self.count = 0
+
+    def add(self, doc: dict) -> None:
+        self.pending.append(doc)
+        if len(self.pending) >= self.batch_docs:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        frame = pd.DataFrame(self.pending)
+        self.columns.update(dict.fromkeys(frame.columns))
+        path = self.folder / f"{len(self.files):06d}.parquet"
+        with self._writing():
+            frame.to_parquet(path, index=False)
+        self.files.append((path, self.count))
+        self.count += len(frame)
+        self.pending = []
+
+    def read_shingles(self, positions: list[int]) -> dict[int, np.ndarray]:
+        """Shingles of the documents at ``positions`` (sorted), one pass over the spool."""
+        wanted, found = set(positions), {}
+        for path, first in self.files:
+            texts = pd.read_parquet(path, columns=["text"])["text"]
+            for offset in (p - first for p in positions if first <= p < first + len(texts)):
+                found[first + offset] = hash_shingles(texts.iloc[offset])
+            if len(found) == len(wanted):
+                break
+        return found
+
+    def write_documents(self, path: str, merged: set[str], source_type: str | None) -> int:
+        """Every spooled document but the merged ones, as one parquet file; returns the count."""
+        with self._writing():
+            return self._write_documents(path, merged, source_type, list(self.columns))
+
+    @contextlib.contextmanager
+    def _writing(self):
+        try:
+            yield
+        except OSError as error:
+            if error.errno in _CANNOT_WRITE:
+                raise OutputError(error.errno, f"cannot write {self.target}: {os.strerror(error.errno)}") from None
+            raise
+
+    def _write_documents(self, path, merged, source_type, columns) -> int:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        writer, written = None, 0
+        try:
+            for file, _ in self.files:
+                frame = pd.read_parquet(file)
+                frame = frame[~frame.doc_id.isin(merged)].reindex(columns=columns, fill_value="").fillna("")
+                frame = fill_source_type(frame.reset_index(drop=True), source_type)
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if writer is None:
+                    schema = table.schema
+                    writer = pq.ParquetWriter(path, schema)
+                writer.write_table(table.cast(schema), row_group_size=_row_group_rows(frame))
+                written += len(frame)
+        finally:
+            if writer is not None:
+                writer.close()
+        return written
+
+
+def stream_corpus(sources: Iterable[str | Path], out_dir: str | Path, manifest: str | Path | None = None, *,
+                  columns: Columns | None = None, clean: bool | None = None, dedup: bool = True,
+                  dedup_threshold: float = DEDUP_THRESHOLD, max_mb: float = MAX_MB, source_type: str | None = None,
+                  batch_docs: int = BATCH_DOCS, text: Callable[[Path], dict] | None = None) -> StreamedCorpus:
+    """:func:`analysis.corpus.load_corpus` and :func:`analysis.corpus.write_corpus` in one
+    pass, a batch of ``batch_docs`` documents in memory at a time (see the module
+    docstring); the arguments mean what they mean there. Tables equal to the in-memory
+    path's, read back.
+
+    ``text``, given the finished ``documents.parquet`` (before it is moved into place),
+    returns more tables for the same set, e.g. the text layer's
+    (``{"sentences.parquet": writer, ...}``, as :func:`analysis.io.write_table_set` takes).
+    """
+    if dedup and not 0 < dedup_threshold <= 1:
+        raise CorpusError(f"dedup threshold must be in (0, 1], got {dedup_threshold}")
+    out = Path(out_dir)
+    created = not out.exists()  # a run that fails leaves no folder it made
+    out.mkdir(parents=True, exist_ok=True)
+    spool_dir = Path(tempfile.mkdtemp(prefix=".spool-", dir=out))
+    try:
+        spool = _Spool(spool_dir, batch_docs, out / "documents.parquet")
+        rows, audits, seen_ids = [], [], {}
+        ids, dates, titles, signatures = [], [], [], _Rows(NUM_PERM)
+        for record in iter_records(sources, manifest, columns=columns, max_bytes=int(max_mb * 1e6)):
+            row, doc, audit = judge_record(record, seen_ids, clean)
+            rows.append(tuple(row[c] for c in REPORT_COLUMNS))
+            if doc is None:
+                continue
+            if dedup:
+                ids.append(doc["doc_id"])
+                dates.append(doc["published"] or "")
+                titles.append(frozenset(find_title_entities(doc["title"])) or _NONE)  # one shared empty set
+                signatures.append(sign_text(doc["text"]))
+            spool.add(doc)
+            if audit is not None:
+                audits.append(audit)
+        spool.flush()
+        report = pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"similarity": float})
+        del rows
+        merged: set[str] = set()
+        if dedup and len(ids) > 1:
+            matrix, signatures = signatures.array(), None  # one copy of the signatures, not two
+            duplicates = cluster_duplicates(ids, dates, titles, matrix, spool.read_shingles, dedup_threshold)
+            mark_duplicates(report, duplicates)
+            merged = set(duplicates.doc_id)
+        audits = [a for a in audits if a.doc_id.iloc[0] not in merged]
+        audit = pd.concat(audits, ignore_index=True)[AUDIT_COLUMNS] if audits else pd.DataFrame(columns=AUDIT_COLUMNS)
+        documents = spool_dir / "documents.parquet"
+        if spool.files:
+            n_documents = spool.write_documents(str(documents), merged, source_type)
+        else:  # nothing included: the empty table load_corpus gives
+            n_documents = 0
+            fill_source_type(pd.DataFrame(columns=["doc_id", "title", "text", "published", "source", "encoding",
+                                                   "n_chars_raw"]), source_type).to_parquet(documents, index=False)
+        tables = {"documents.parquet": lambda tmp: shutil.copyfile(documents, tmp), "cleaning_audit.csv": audit,
+                  "report.csv": report}
+        if text is not None and n_documents:
+            tables.update(text(documents))
+        write_table_set(out, tables)
+    except BaseException:
+        shutil.rmtree(out if created else spool_dir, ignore_errors=True)
+        raise
+    shutil.rmtree(spool_dir, ignore_errors=True)
+    return StreamedCorpus(folder=out, report=report, n_documents=n_documents)
