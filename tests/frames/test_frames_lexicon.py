@@ -34,7 +34,7 @@ def frames_in(texts: list[str], frames=FRAMES) -> list[set[str]]:
 
 
 def test_shipped_lexicon_is_versioned_and_has_the_required_frames():
-    assert FRAMES.version == "1.5.0"
+    assert FRAMES.version == "1.6.0"
     assert set(REQUIRED) <= set(FRAMES.ids)
     assert len(FRAMES.sha256[0]) == 64 and FRAMES.sources == ("analysis/lexicons/frames.yaml",)
     for frame in FRAMES.frames:
