@@ -157,3 +157,21 @@ def test_frames_and_topics_read_the_cache_in_batches_with_the_same_results(table
     assert len(list((tmp_path / "cache-batched").rglob("*.keys.json"))) == 3
     for file in ("hits.csv", "t/doc_topics.csv", "t/topic_terms.csv"):
         assert (outs["one"] / file).read_bytes() == (outs["batched"] / file).read_bytes()
+
+
+def test_a_large_input_is_streamed_to_the_same_outputs(table, tmp_path, monkeypatch):
+    """Over STREAM_BYTES, the input goes through a documents file read in batches; the
+    topic tables and the frame hits are the bytes the in-memory path writes."""
+    import analysis.cli
+
+    outputs = {}
+    for name, limit in (("memory", 10**12), ("streamed", 0)):
+        monkeypatch.setattr(analysis.cli, "STREAM_BYTES", limit)
+        cache, out = tmp_path / f"cache-{name}", tmp_path / name
+        assert main(["topics", str(table), "--k", "3", "--seed", "5", "--out", str(out / "t"),
+                     "--cache-dir", str(cache)]) == 0
+        assert main(["frames", str(table), "--out", str(out / "hits.csv"), "--cache-dir", str(cache)]) == 0
+        outputs[name] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.csv"))}
+        assert not list(cache.glob(".work-*"))  # the work folder beside the cache is gone
+    assert outputs["memory"].keys() == outputs["streamed"].keys() and len(outputs["memory"]) >= 4
+    assert outputs["memory"] == outputs["streamed"]

@@ -73,22 +73,57 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_input_table(path: str, text_col: str | None, id_col: str | None):
-    """A table of texts (parquet, CSV, TSV, JSONL, xlsx) as a documents table, rows tidied, not cleaned;
-    or the folder the ``corpus`` command wrote, whose documents are read as they are."""
-    import pandas as pd
+# An input table larger than this is read, tidied and written to a documents file a batch
+# at a time, and the text layer reads that file a row group at a time; a smaller one is
+# read into memory (faster). Both give the same tables.
+STREAM_BYTES = 64_000_000
 
+
+def _read_input_table(path: str, text_col: str | None, id_col: str | None, work: Path):
+    """A table of texts (parquet, CSV, TSV, JSONL, xlsx) as a documents table, rows tidied, not cleaned;
+    or the folder the ``corpus`` command wrote, whose documents are read as they are.
+
+    Returns a DataFrame, or, for a corpus folder or an input over ``STREAM_BYTES``, the
+    path of a documents parquet (written under ``work`` for an input table), so that the
+    corpus's texts are never all in memory.
+    """
     from analysis.corpus import Columns
+    from analysis.corpus.stream import stream_corpus
+    from analysis.io import locate_table_set
 
     if Path(path).is_dir() and ((Path(path) / "documents.parquet").exists() or (Path(path) / SET_FILE).exists()):
-        return read_table_set(path, ["documents.parquet"])["documents"]
-    corpus = load_corpus([path], columns=Columns(text=text_col, id=id_col), clean=False, dedup=False)
-    excluded = corpus.report[corpus.report.status.ne("included")]
+        return locate_table_set(path, ["documents.parquet"])["documents.parquet"]
+    columns = Columns(text=text_col, id=id_col)
+    if Path(path).is_file() and Path(path).stat().st_size > STREAM_BYTES:
+        corpus = stream_corpus([path], work / "input", columns=columns, clean=False, dedup=False)
+        report, documents, n = corpus.report, corpus.documents_path, corpus.n_documents
+    else:
+        loaded = load_corpus([path], columns=columns, clean=False, dedup=False)
+        report, documents, n = loaded.report, loaded.documents, len(loaded.documents)
+    excluded = report[report.status.ne("included")]
     if len(excluded):
-        print(f"{len(excluded)} of {len(corpus.report)} rows excluded (e.g. {excluded.reason.iloc[0]})", file=sys.stderr)
-    if corpus.documents.empty:
+        print(f"{len(excluded)} of {len(report)} rows excluded (e.g. {excluded.reason.iloc[0]})", file=sys.stderr)
+    if n == 0:
         raise InputError(f"{path}: no usable rows")
-    return corpus.documents
+    return documents
+
+
+def _count_documents(documents) -> int:
+    """Rows of a documents table or of a documents parquet (read from its footer)."""
+    if isinstance(documents, Path):
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(documents).metadata.num_rows
+    return len(documents)
+
+
+def _work_folder(cache_dir):
+    """A folder for a command's intermediate files, removed when it ends (beside the cache if there is one)."""
+    import tempfile
+
+    if cache_dir:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=".work-", dir=cache_dir or None)
 
 
 # Decimals written to the topics CSVs, so that output bytes are stable.
@@ -182,16 +217,17 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     tokenizer = settings.make_tokenizer()
     tokenizer.preload()
     threading.Thread(target=importlib.import_module, args=("analysis.topics",), daemon=True).start()
-    documents = _read_input_table(args.input, args.text_col, args.id_col)
-    unit = settings.resolve_unit(len(documents))
-    parts = []
-    for batch in _read_text_batches(documents, tokenizer, args.cache_dir, tables=("sentences", "morphemes"),
-                                    columns={"sentences": ["para_id", "sent_id", "text"],
-                                             "morphemes": ["para_id", "sent_id", "lemma", "tag"]}):
-        units = tokens_by_unit(batch.morphemes, unit=unit, tokenizer=tokenizer)
-        keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
-        passages = batch.sentences.groupby(keys, sort=False)["text"].agg(" ".join).reset_index()
-        parts.append(units.merge(passages, on=keys, how="left"))
+    with _work_folder(args.cache_dir) as work:
+        documents = _read_input_table(args.input, args.text_col, args.id_col, Path(work))
+        unit = settings.resolve_unit(_count_documents(documents))
+        parts = []
+        for batch in _read_text_batches(documents, tokenizer, args.cache_dir, tables=("sentences", "morphemes"),
+                                        columns={"sentences": ["para_id", "sent_id", "text"],
+                                                 "morphemes": ["para_id", "sent_id", "lemma", "tag"]}):
+            units = tokens_by_unit(batch.morphemes, unit=unit, tokenizer=tokenizer)
+            keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
+            passages = batch.sentences.groupby(keys, sort=False)["text"].agg(" ".join).reset_index()
+            parts.append(units.merge(passages, on=keys, how="left"))
     if not parts:
         raise InputError(f"{args.input}: no document has any text to model")
     units = pd.concat(parts, ignore_index=True)
@@ -241,13 +277,15 @@ def _add_text_settings(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--min-len", type=int, help=f"shortest lemma kept (default: {DEFAULTS.min_len})")
 
 
-def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str | Path | None = None,
+def run_frames(table: pd.DataFrame | Path, out_csv: str | Path, lexicon: FrameSet | str | Path | None = None,
                text_col: str = "text", id_col: str | None = None, detector: str | Path | None = None,
                cache_dir: str | Path | None = None, tokenizer=None) -> pd.DataFrame:
     """Analyse a table of texts and write one row per frame match to ``out_csv``.
 
     ``table`` needs an id column (``doc_id``, else ``id``, or ``id_col``) and
-    ``text_col``; its other columns are carried through (one named like a hit column,
+    ``text_col``; or it is the path of a documents parquet (``doc_id``, ``text``, as the
+    corpus stage writes it), whose texts are then read a row group at a time. Its other
+    columns are carried through (one named like a hit column,
     e.g. a document's ``speaker``, as ``doc_speaker``). Output columns: the id column,
     carried columns, para_id, sent_id, frame, rule, sentence, match, start, end, voice,
     speaker (voice and speaker per hit, from the quotes found in the text), score and
@@ -268,10 +306,18 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
     from analysis.frames.lexicon import ensure_frameset
     from analysis.io import write_table
 
+    documents = None
+    if isinstance(table, Path):  # a documents file (doc_id, text, ...): its texts are read in batches
+        import pyarrow.parquet as pq
+
+        documents, names = table, pq.ParquetFile(table).schema_arrow.names
+        if id_col not in (None, "doc_id") or text_col != "text" or not {"doc_id", "text"} <= set(names):
+            raise InputError(f"{table}: a documents file needs columns doc_id and text (columns: {', '.join(names)})")
+        table, id_col = pd.read_parquet(table, columns=[c for c in names if c != "text"]), "doc_id"
     if id_col is None:
         id_col = "doc_id" if "doc_id" in table else "id"
     for col in (id_col, text_col):
-        if col not in table:
+        if col not in table and not (col == text_col and isinstance(documents, Path)):
             raise InputError(f"input table has no column {col!r} (columns: {', '.join(map(str, table.columns))})")
     if table[id_col].duplicated().any():
         raise InputError(f"column {id_col!r} has duplicate ids, e.g. {table[id_col][table[id_col].duplicated()].iloc[0]!r}")
@@ -280,10 +326,11 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
     # topics commands fill serves this command too; a title, speaker, office or
     # source_type column helps the text layer attribute quotes and voices.
     keys = table[id_col].astype(str).to_numpy()
-    documents = pd.DataFrame({"doc_id": keys, "text": table[text_col].fillna("").astype(str).to_numpy()})
-    for col in ("title", "speaker", "office", "source_type"):
-        if col in table and col != text_col:
-            documents[col] = table[col].fillna("").astype(str).to_numpy()
+    if not isinstance(documents, Path):
+        documents = pd.DataFrame({"doc_id": keys, "text": table[text_col].fillna("").astype(str).to_numpy()})
+        for col in ("title", "speaker", "office", "source_type"):
+            if col in table and col != text_col:
+                documents[col] = table[col].fillna("").astype(str).to_numpy()
     detector = load_detector(detector)
     found = []
     for batch in _read_text_batches(documents, tokenizer or DEFAULTS.make_tokenizer(), cache_dir):
@@ -292,7 +339,7 @@ def run_frames(table: pd.DataFrame, out_csv: str | Path, lexicon: FrameSet | str
         found.append(hits[DETECTOR_COLUMNS].merge(sent_text, on=["doc_id", "sent_id"], how="left"))
     hits = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=[*DETECTOR_COLUMNS, "sentence"])
     # Back to the caller's id and columns, in the table's order.
-    carried = table.drop(columns=[text_col]).reset_index(drop=True)
+    carried = table.drop(columns=[text_col], errors="ignore").reset_index(drop=True)
     own = set(DETECTOR_COLUMNS) | {"sentence"}
     # A document-level column named like a hit column (speaker, voice) is kept as doc_<name>.
     carried = carried.rename(columns={c: f"doc_{c}" for c in carried.columns if c in own and c != id_col})
@@ -311,20 +358,25 @@ def _read_text_batches(documents, tokenizer, cache_dir, tables=("sentences", "mo
     """The text layer a batch of documents at a time: from the cached dataset (memory
     bounded by one batch, :func:`analysis.text.analyse_corpus`), or without a cache, all
     documents as one batch."""
+    import pandas as pd
+
     from analysis.text import analyse_corpus, analyse_documents
 
     if cache_dir is None:
-        return [analyse_documents(documents, tokenizer=tokenizer, progress=False)]
+        table = pd.read_parquet(documents) if isinstance(documents, Path) else documents
+        return [analyse_documents(table, tokenizer=tokenizer, progress=False)]
     return analyse_corpus(documents, cache_dir, tokenizer=tokenizer, progress=False).iter_batches(
         tables=tables, columns=columns)
 
 
 def _cmd_frames(args: argparse.Namespace) -> int:
-    documents = _read_input_table(args.input, args.text_col, args.id_col)
-    hits = run_frames(documents, args.out, lexicon=args.lexicon, id_col="doc_id", detector=args.detector,
-                      cache_dir=args.cache_dir, tokenizer=_read_settings(args).make_tokenizer())
+    with _work_folder(args.cache_dir) as work:
+        documents = _read_input_table(args.input, args.text_col, args.id_col, Path(work))
+        hits = run_frames(documents, args.out, lexicon=args.lexicon, id_col="doc_id", detector=args.detector,
+                          cache_dir=args.cache_dir, tokenizer=_read_settings(args).make_tokenizer())
+        n_documents = _count_documents(documents)
     counts = hits.frame.value_counts().sort_index()
-    print(f"{len(hits)} frame matches in {hits.doc_id.nunique()} of {len(documents)} documents"
+    print(f"{len(hits)} frame matches in {hits.doc_id.nunique()} of {n_documents} documents"
           + (": " + ", ".join(f"{f} {n}" for f, n in counts.items()) if len(counts) else ""))
     print(f"wrote {args.out}")
     return 0

@@ -225,12 +225,20 @@ def write_table_set(folder: str | Path, tables: dict[str, pd.DataFrame], *,
 
 
 def read_table_set(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFrame]:
-    """Read tables of a set written by :func:`write_table_set`, after checking it is whole.
+    """Read tables of a set written by :func:`write_table_set`, after checking it is whole
+    (:func:`locate_table_set`). Keys of the result drop the suffix."""
+    return {name.rsplit(".", 1)[0]: pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(
+        path, dtype={"doc_id": str}, keep_default_na=False) for name, path in locate_table_set(folder, names).items()}
+
+
+def locate_table_set(folder: str | Path, names: Iterable[str]) -> dict[str, Path]:
+    """The paths of tables of a set written by :func:`write_table_set`, after checking it
+    is whole, for a reader that streams them.
 
     Refused, with the step to rerun: a folder without ``set.json`` (its run did not
     finish, or wrote it by hand), a table missing or changed since the set was written
     (a later run was interrupted), an input in ``built_from`` that has changed since
-    (the tables belong to another corpus). Keys of the result drop the suffix.
+    (the tables belong to another corpus).
     """
     from analysis.errors import InputError
 
@@ -247,8 +255,7 @@ def read_table_set(folder: str | Path, names: Iterable[str]) -> dict[str, pd.Dat
         if expected is None or not path.exists() or sha256_file(path) != expected:
             raise InputError(f"{path}: not the table its set was written with (a later run was interrupted, or "
                              "the file was changed); rerun the step that writes it")
-        out[name.rsplit(".", 1)[0]] = pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(
-            path, dtype={"doc_id": str}, keep_default_na=False)
+        out[name] = path
     for key, source in record.get("built_from", {}).items():
         path = folder / source["path"]
         if not path.exists() or sha256_file(path) != source["sha256"]:
