@@ -17,7 +17,8 @@ The text of the others is cleaned: scraped pages go through the page cleaner
 (:func:`analysis.corpus.cleaning.clean_page`), table rows (already article bodies) only have
 their lines tidied, unless ``clean`` says otherwise. Finally exact and near duplicates
 (:mod:`analysis.corpus.dedup`) are *merged* into one canonical copy, recorded with
-``duplicate_of`` and ``similarity``.
+``duplicate_of`` and ``similarity``. :func:`stream_corpus` does the same a batch of
+documents at a time, writing the tables to disk (a corpus larger than memory).
 
 Example
 -------
@@ -30,6 +31,7 @@ from analysis.corpus.dedup import DEDUP_THRESHOLD, find_duplicates
 from analysis.corpus.importers import Columns, CorpusError, decode_bytes, normalise_text, parse_date
 from analysis.corpus.load import (AUDIT_COLUMNS, MAX_MB, REPORT_COLUMNS, Corpus, load_corpus, read_manifest,
                                   read_text_file, tidy_text, write_corpus)
+from analysis.corpus.stream import StreamedCorpus, stream_corpus
 
 
 def __getattr__(name: str):
@@ -42,4 +44,4 @@ def __getattr__(name: str):
 
 __all__ = ["AUDIT_COLUMNS", "DEDUP_THRESHOLD", "MAX_MB", "REPORT_COLUMNS", "CleanResult", "Columns", "Corpus",
            "CorpusError", "clean_page", "decode_bytes", "find_duplicates", "load_corpus", "normalise_text",
-           "parse_date", "read_manifest", "read_text_file", "tidy_text", "write_corpus"]
+           "parse_date", "read_manifest", "read_text_file", "stream_corpus", "StreamedCorpus", "tidy_text", "write_corpus"]
