@@ -177,10 +177,7 @@ def run_topics(units: pd.DataFrame, *, k: int, seed: int, out_dir: str | Path, e
     write_table(doc_topics, files["doc_topics"], float_decimals=decimals)
 
     if text_col in units.columns:
-        files["topic_thoughts"] = out / "topic_thoughts.csv"
-        thoughts = find_thoughts(model, units, text_col=text_col, n=3)
-        thoughts["share"] = thoughts["share"].round(decimals)
-        write_table(thoughts, files["topic_thoughts"], float_decimals=decimals)
+        files["topic_thoughts"] = _write_thoughts(model, units, out / "topic_thoughts.csv", text_col)
 
     # Document-level NPMI: the measure the defaults were chosen by, and fast (gensim's
     # window-based coherence took two thirds of the command's time on 1,000 speeches).
@@ -203,6 +200,38 @@ def run_topics(units: pd.DataFrame, *, k: int, seed: int, out_dir: str | Path, e
     return {"model": model, "info": info, "files": files}
 
 
+def _write_thoughts(model, units, path: Path, text_col: str = "text") -> Path:
+    """Each topic's three top units with their text (stm's findThoughts), as a CSV."""
+    from analysis.io import write_table
+    from analysis.topics import find_thoughts
+
+    thoughts = find_thoughts(model, units, text_col=text_col, n=3)
+    thoughts["share"] = thoughts["share"].round(_TOPICS_FLOAT_DECIMALS)
+    return write_table(thoughts, path, float_decimals=_TOPICS_FLOAT_DECIMALS)
+
+
+def _thought_passages(model, units: pd.DataFrame, text) -> pd.DataFrame:
+    """``units``' id columns with the text of the units :func:`find_thoughts` will show
+    (the others left empty), read back from the text layer: the corpus's text is not
+    held for the whole fit."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis.topics.model import top_indices
+
+    keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
+    shares = np.where(model.empty_[:, None], -np.inf, model.doc_topic_)
+    rows = sorted({int(r) for k, top in enumerate(top_indices(shares.T, 3)) for r in top if np.isfinite(shares[r, k])})
+    documents = set(units["doc_id"].iloc[rows])
+    found = []
+    for batch in _iter_text(text, ("sentences",), {"sentences": ["para_id", "sent_id", "text"]}):
+        sentences = batch.sentences[batch.sentences["doc_id"].isin(documents)]
+        if len(sentences):
+            found.append(sentences.groupby(keys, sort=False)["text"].agg(" ".join).reset_index())
+    passages = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=[*keys, "text"])
+    return units[keys].merge(passages, on=keys, how="left")
+
+
 def _cmd_topics(args: argparse.Namespace) -> int:
     import importlib
     import threading
@@ -213,30 +242,33 @@ def _cmd_topics(args: argparse.Namespace) -> int:
 
     # Work that does not wait for the text goes on threads: Kiwi's model loads while the
     # table is read, and the topic engines (scikit-learn) import while Kiwi's workers run.
+    # A corpus folder or a large table skips the preload: its text is mostly cached
+    # already, or the second saved is nothing beside its run, and Kiwi holds 300 MB.
     settings = _read_settings(args)  # the same tokens as the notebooks (analysis.settings)
     tokenizer = settings.make_tokenizer()
-    tokenizer.preload()
+    if Path(args.input).is_file() and Path(args.input).stat().st_size <= STREAM_BYTES:
+        tokenizer.preload()
     threading.Thread(target=importlib.import_module, args=("analysis.topics",), daemon=True).start()
     with _work_folder(args.cache_dir) as work:
         documents = _read_input_table(args.input, args.text_col, args.id_col, Path(work))
         unit = settings.resolve_unit(_count_documents(documents))
-        parts = []
-        for batch in _read_text_batches(documents, tokenizer, args.cache_dir, tables=("sentences", "morphemes"),
-                                        columns={"sentences": ["para_id", "sent_id", "text"],
-                                                 "morphemes": ["para_id", "sent_id", "lemma", "tag"]}):
-            units = tokens_by_unit(batch.morphemes, unit=unit, tokenizer=tokenizer)
-            keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
-            passages = batch.sentences.groupby(keys, sort=False)["text"].agg(" ".join).reset_index()
-            parts.append(units.merge(passages, on=keys, how="left"))
+        text = _analyse_input(documents, tokenizer, args.cache_dir)
+    del documents
+    # The model needs only the token lists: the passages shown for each topic are read
+    # back afterwards, for those units only.
+    parts = [tokens_by_unit(batch.morphemes, unit=unit, tokenizer=tokenizer)
+             for batch in _iter_text(text, ("morphemes",), {"morphemes": ["para_id", "sent_id", "lemma", "tag"]})]
     if not parts:
         raise InputError(f"{args.input}: no document has any text to model")
     units = pd.concat(parts, ignore_index=True)
-    del documents, parts  # the model needs only the units: the input's text goes before fitting
+    del parts
     from analysis.topics import save_model, write_topic_explorer_html
 
     k = _choose_k(args, units, settings) if len(args.k) > 1 else args.k[0]
     result = run_topics(units, k=k, seed=args.seed, out_dir=args.out, engine=args.engine, min_df=settings.min_df,
                         max_df=settings.max_df)
+    result["files"]["topic_thoughts"] = _write_thoughts(result["model"], _thought_passages(result["model"], units, text),
+                                                        Path(args.out) / "topic_thoughts.csv")
     save_model(result["model"], Path(args.out) / "model")
     write_topic_explorer_html(result["model"], Path(args.out) / "topic_explorer.html")
     info = result["info"]
@@ -354,19 +386,28 @@ def run_frames(table: pd.DataFrame | Path, out_csv: str | Path, lexicon: FrameSe
     return out
 
 
-def _read_text_batches(documents, tokenizer, cache_dir, tables=("sentences", "morphemes", "quotes"), columns=None):
-    """The text layer a batch of documents at a time: from the cached dataset (memory
-    bounded by one batch, :func:`analysis.text.analyse_corpus`), or without a cache, all
-    documents as one batch."""
+def _analyse_input(documents, tokenizer, cache_dir):
+    """The text layer of the input: the cached dataset, read back in batches (memory
+    bounded by one batch, :func:`analysis.text.analyse_corpus`), or without a cache, the
+    tables of all documents in memory."""
     import pandas as pd
 
     from analysis.text import analyse_corpus, analyse_documents
 
     if cache_dir is None:
         table = pd.read_parquet(documents) if isinstance(documents, Path) else documents
-        return [analyse_documents(table, tokenizer=tokenizer, progress=False)]
-    return analyse_corpus(documents, cache_dir, tokenizer=tokenizer, progress=False).iter_batches(
-        tables=tables, columns=columns)
+        return analyse_documents(table, tokenizer=tokenizer, progress=False)
+    return analyse_corpus(documents, cache_dir, tokenizer=tokenizer, progress=False)
+
+
+def _iter_text(text, tables, columns=None):
+    """Batches of a text layer from :func:`_analyse_input` (in memory: one batch)."""
+    return text.iter_batches(tables=tables, columns=columns) if hasattr(text, "iter_batches") else [text]
+
+
+def _read_text_batches(documents, tokenizer, cache_dir, tables=("sentences", "morphemes", "quotes"), columns=None):
+    """The text layer a batch of documents at a time (see :func:`_analyse_input`)."""
+    return _iter_text(_analyse_input(documents, tokenizer, cache_dir), tables, columns)
 
 
 def _cmd_frames(args: argparse.Namespace) -> int:
