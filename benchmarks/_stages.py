@@ -232,14 +232,18 @@ def stage_dask_dataset(n=None, work=".", workers=2):
     from analysis.distributed import analyse_corpus_dask
     from analysis.frames import load_frames, match_frames
 
-    docs = read_documents(work, n)
+    # The documents file, as a cluster would share it: the client reads only the texts'
+    # lengths to cut partitions, and each worker reads its own rows.
+    source = path_in(work, "documents", n)
+    if not source.exists():
+        stage_import(n=n, work=work)
     cache = path_in(work, "cache-dask", n, "")
     shutil.rmtree(cache, ignore_errors=True)
     frames = load_frames()
     with LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         with timed():
-            data, hits = analyse_corpus_dask(docs, cache, frames=frames, client=client)
+            data, hits = analyse_corpus_dask(source, cache, frames=frames, client=client)
         worker_peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     client_peak = peak_mb()
     local = text.TextDataset.load(path_in(work, "dataset", n, ".json"))
@@ -252,7 +256,9 @@ def stage_dask_dataset(n=None, work=".", workers=2):
         local_hits.append(match_frames(theirs.sentences, theirs.morphemes, frames))
     local_hits = pd.concat(local_hits, ignore_index=True).sort_values(["doc_id", "sent_id", "start"], kind="stable",
                                                                        ignore_index=True)
-    return {"docs": len(docs), "chars": int(docs["text"].str.len().sum()), "hits": len(hits),
+    from analysis.distributed import _text_lengths
+
+    return {"docs": len(data.doc_ids), "chars": int(_text_lengths(source).sum()), "hits": len(hits),
             "client_peak_mb": round(client_peak, 1), "worker_peak_mb": round(max(worker_peaks.values()), 1),
             "chunks": len({chunk for chunk, _ in data.parts}),
             "identical_tables": bool(same), "identical_hits": bool(hits.equals(local_hits))}

@@ -106,3 +106,22 @@ def test_the_dask_path_writes_a_dataset_and_sends_back_no_table(seed_corpus, loc
     assert_same_tables(data.read(), local[0])
     pd.testing.assert_frame_equal(hits, local[1], check_exact=True)
     assert_same_tables(analyse_corpus(docs, tmp_path / "cache", progress=False).read(), local[0])  # all cached
+
+
+def test_a_documents_file_reaches_the_workers_without_the_client_reading_its_texts(seed_corpus, local, client,
+                                                                                     tmp_path, monkeypatch):
+    # Given the path of a documents parquet, the client reads only the texts' lengths and
+    # each worker reads its own rows: the same partitions, dataset and hits as the table.
+    import analysis.distributed as D
+
+    docs = seed_corpus.documents
+    path = tmp_path / "documents.parquet"
+    docs.to_parquet(path, index=False, row_group_size=2)  # partitions cross row groups
+    assert D._split_bounds(D._text_lengths(path), 3) == [(p.index[0], p.index[-1] + 1)
+                                                          for p in split_documents(docs, 3)]
+    monkeypatch.setattr(pd, "read_parquet", lambda *a, **k: pytest.fail("the client read the documents"))
+    data, hits = analyse_corpus_dask(path, tmp_path / "cache", frames=load_frames(), client=client, npartitions=3)
+    monkeypatch.undo()
+    assert data.doc_ids == docs.doc_id.tolist()
+    assert_same_tables(data.read(), local[0])
+    pd.testing.assert_frame_equal(hits, local[1], check_exact=True)

@@ -46,6 +46,7 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -123,16 +124,43 @@ def split_documents(documents: pd.DataFrame, npartitions: int) -> list[pd.DataFr
     >>> [part.doc_id.tolist() for part in split_documents(docs, 2)]
     [['a', 'b'], ['c', 'd']]
     """
-    n = len(documents)
-    npartitions = max(1, min(int(npartitions), n))
-    if n == 0:
+    if len(documents) == 0:
         return [documents]
-    sizes = documents["text"].fillna("").astype(str).str.len().to_numpy() + 1
+    sizes = documents["text"].fillna("").astype(str).str.len().to_numpy()
+    return [documents.iloc[start:stop] for start, stop in _split_bounds(sizes, npartitions)]
+
+
+def _split_bounds(lengths: np.ndarray, npartitions: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each slice of :func:`split_documents`, from the texts' lengths."""
+    n = len(lengths)
+    npartitions = max(1, min(int(npartitions), n))
+    sizes = np.asarray(lengths, dtype=np.int64) + 1
     # Partition k takes the documents whose cumulative size midpoint falls in its share.
     middle = np.cumsum(sizes) - sizes / 2
     labels = np.minimum((middle * npartitions / sizes.sum()).astype(np.int64), npartitions - 1)
     bounds = np.flatnonzero(np.diff(labels)) + 1
-    return [documents.iloc[start:stop] for start, stop in zip(np.r_[0, bounds], np.r_[bounds, n])]
+    return [(int(a), int(b)) for a, b in zip(np.r_[0, bounds], np.r_[bounds, n])]
+
+
+def _text_lengths(path) -> np.ndarray:
+    """Characters of each document's text in a documents parquet, a row group at a time."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    file = pq.ParquetFile(path)
+    return np.concatenate([pc.utf8_length(file.read_row_group(i, columns=["text"]).column("text")).fill_null(0)
+                           .to_numpy() for i in range(file.num_row_groups)] or [np.zeros(0, np.int64)])
+
+
+def _read_rows(path, start: int, stop: int) -> pd.DataFrame:
+    """Rows ``start:stop`` of a documents parquet, reading only the row groups they fall in."""
+    import pyarrow.parquet as pq
+
+    file = pq.ParquetFile(path)
+    ends = np.cumsum([file.metadata.row_group(i).num_rows for i in range(file.num_row_groups)])
+    groups = [i for i in range(file.num_row_groups) if ends[i] > start and ends[i] - file.metadata.row_group(i).num_rows < stop]
+    first = int(ends[groups[0]] - file.metadata.row_group(groups[0]).num_rows)
+    return file.read_row_groups(groups).slice(start - first, stop - start).to_pandas()
 
 
 def _split_by_document(table: pd.DataFrame, labels: pd.Series, npartitions: int) -> list[pd.DataFrame]:
@@ -183,9 +211,12 @@ def _analyse_and_match_part(documents: pd.DataFrame, tokenizer: Tokenizer, cache
     return tables, _match_part(tables.sentences, tables.morphemes, frames)
 
 
-def _cache_part(documents: pd.DataFrame, tokenizer: Tokenizer, cache_dir,
+def _cache_part(documents: pd.DataFrame | tuple, tokenizer: Tokenizer, cache_dir,
                 frames: FrameSet | None) -> tuple[TextDataset, pd.DataFrame | None]:
-    """Analyse a partition into the shared cache; only its handle (and hits) travel back."""
+    """Analyse a partition (a table, or ``(path, start, stop)`` rows of a documents file the
+    worker reads itself) into the shared cache; only its handle (and hits) travel back."""
+    if isinstance(documents, tuple):
+        documents = _read_rows(*documents)
     data = analyse_corpus(documents, cache_dir, tokenizer=tokenizer, progress=False)
     if frames is None:
         return data, None
@@ -197,7 +228,7 @@ def _cache_part(documents: pd.DataFrame, tokenizer: Tokenizer, cache_dir,
 # --------------------------------------------------------------------------- public API
 
 
-def analyse_corpus_dask(documents: pd.DataFrame, cache_dir, tokenizer: Tokenizer | None = None, *,
+def analyse_corpus_dask(documents: pd.DataFrame | str | Path, cache_dir, tokenizer: Tokenizer | None = None, *,
                         frames: FrameSet | None = None, client=None, address: str | None = None,
                         npartitions: int | None = None) -> TextDataset | tuple[TextDataset, pd.DataFrame]:
     """:func:`analysis.text.analyse_corpus` on a Dask cluster: the workers write their
@@ -210,16 +241,29 @@ def analyse_corpus_dask(documents: pd.DataFrame, cache_dir, tokenizer: Tokenizer
     frame rules on what it analysed, and ``(dataset, hits)`` is returned, hits as
     :func:`analysis.frames.match_frames` gives them over the whole corpus.
 
+    ``documents`` may be the path of a documents parquet on the shared file system (the
+    ``documents.parquet`` the corpus stage writes): the client then reads only the texts'
+    lengths, a row group at a time, to cut the partitions, and each worker reads its own
+    rows, so no text passes through the client. The partitions, and so the dataset, are
+    those of the same table given in memory.
+
     Example
     -------
-    >>> data = analyse_corpus_dask(documents, "/shared/cache", address="tcp://scheduler:8786")  # doctest: +SKIP
+    >>> data = analyse_corpus_dask("/shared/corpus/documents.parquet", "/shared/cache",
+    ...                            address="tcp://scheduler:8786")  # doctest: +SKIP
     >>> for batch in data.iter_batches(): ...  # doctest: +SKIP
     """
     with connect_client(client, address) as active:
-        parts = split_documents(documents, _resolve_partitions(active, npartitions, max(1, len(documents))))
-        futures = active.scatter(parts)
+        if isinstance(documents, (str, Path)):
+            lengths = _text_lengths(documents)
+            bounds = _split_bounds(lengths, _resolve_partitions(active, npartitions, max(1, len(lengths))))
+            futures = ([(str(documents), start, stop) for start, stop in bounds] if len(lengths)
+                       else active.scatter([pd.read_parquet(documents)]))  # no rows: one empty partition
+        else:
+            parts = split_documents(documents, _resolve_partitions(active, npartitions, max(1, len(documents))))
+            futures = active.scatter(parts)
         results = active.gather(active.map(_cache_part, futures, tokenizer=_task_tokenizer(tokenizer),
-                                           cache_dir=str(cache_dir), frames=frames))
+                                           cache_dir=str(cache_dir), frames=frames, pure=False))
     handles = [data for data, _ in results]
     voices = [data.voices for data in handles if len(data.voices)]
     dataset = TextDataset(handles[0].store, tuple(p for data in handles for p in data.parts),
