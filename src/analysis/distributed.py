@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -218,11 +219,11 @@ def _cache_part(documents: pd.DataFrame | tuple, tokenizer: Tokenizer, cache_dir
     if isinstance(documents, tuple):
         documents = _read_rows(*documents)
     data = analyse_corpus(documents, cache_dir, tokenizer=tokenizer, progress=False)
-    if frames is None:
-        return data, None
-    hits = [match_frames(batch.sentences, batch.morphemes, frames)
-            for batch in data.iter_batches(tables=("sentences", "morphemes"))]
-    return data, _concat(hits) if hits else None
+    hits = None if frames is None else [match_frames(batch.sentences, batch.morphemes, frames)
+                                        for batch in data.iter_batches(tables=("sentences", "morphemes"))]
+    # The handle goes back without the last chunk's tables it keeps for reading: those
+    # would make the client hold a chunk per partition.
+    return dataclasses.replace(data, recent={}), (_concat(hits) if hits else None)
 
 
 # --------------------------------------------------------------------------- public API
