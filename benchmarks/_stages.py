@@ -304,13 +304,28 @@ def subset_name(n, speaker=None) -> str:
 
 @register("topics")
 def stage_topics(n=None, work=".", engine="tomotopy", k=K, speaker=None):
-    """Fit one engine at K topics; write its top-10 terms for the coherence stage."""
-    from analysis.topics import TopicModel, label_topics
+    """Fit one engine at K topics; write its top-10 terms for the coherence stage.
 
-    units = read_units(work, n, speaker)
-    tokens = units["tokens"].tolist()
-    with timed():
-        model = TopicModel(engine, int(k), seed=SEED, **VOCAB).fit(tokens)
+    The engines that see only the document-term matrix (NMF, scikit-learn LDA) get it
+    built from the tokens file a row group at a time (``count_terms``, ``fit_counts``: the
+    same model); the others get every unit's token list."""
+    import pyarrow.parquet as pq
+
+    from analysis.topics import TopicModel, label_topics
+    from analysis.topics.model import COUNT_ENGINES, count_terms
+
+    if engine in COUNT_ENGINES and not speaker:
+        file = pq.ParquetFile(path_in(work, "tokens", n))
+        with timed():
+            X, vocabulary = count_terms(batch.column("tokens").to_pylist()
+                                        for batch in file.iter_batches(batch_size=2000, columns=["tokens"]))
+            model = TopicModel(engine, int(k), seed=SEED, **VOCAB).fit_counts(X, vocabulary)
+        tokens = range(X.shape[0])
+    else:
+        units = read_units(work, n, speaker)
+        tokens = units["tokens"].tolist()
+        with timed():
+            model = TopicModel(engine, int(k), seed=SEED, **VOCAB).fit(tokens)
     terms = label_topics(model, n=10)
     terms.insert(0, "engine", engine)
     terms.to_csv(Path(work) / f"topterms-{engine}-{subset_name(n, speaker)}.csv", index=False)

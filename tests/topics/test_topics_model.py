@@ -137,3 +137,36 @@ def test_top_terms_follow_probability(models):
     terms = top_terms(model, 3)
     labels = T.label_topics(model, n=3)
     assert terms == labels.groupby("topic")["term"].apply(list).tolist()
+
+
+@pytest.mark.parametrize("engine", ["nmf", "sklearn-lda"])
+@pytest.mark.parametrize("min_df,max_df", [(1, 1.0), (2, 0.9), (0.02, 30)])
+def test_counts_built_a_batch_at_a_time_fit_the_same_model(seed_corpus, units, engine, min_df, max_df):
+    # Real units (the bundled pages' paragraphs) and the synthetic ones with empty rows,
+    # counted in uneven batches, give CountVectorizer's matrix and the same fitted model.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from analysis.text import analyse_documents, tokens_by_unit
+    from analysis.topics.model import count_terms
+
+    real = tokens_by_unit(analyse_documents(seed_corpus.documents, progress=False).morphemes, unit="paragraph")
+    for table in (real, units):
+        texts = as_token_lists(table)
+        batches = [texts[a:b] for a, b in zip([0, 1, 7, 40], [1, 7, 40, len(texts)])]
+        X, vocabulary = count_terms(batches)
+        expected = CountVectorizer(analyzer=lambda t: t).fit(texts)
+        assert vocabulary == expected.get_feature_names_out().tolist()
+        assert (X != expected.transform(texts)).nnz == 0
+        whole = T.TopicModel(engine, 3, seed=4, min_df=min_df, max_df=max_df).fit(table)
+        counted = T.TopicModel(engine, 3, seed=4, min_df=min_df, max_df=max_df).fit_counts(X, vocabulary)
+        assert counted.vocabulary_ == whole.vocabulary_
+        for name in ("topic_term_", "doc_topic_", "empty_", "term_freq_", "doc_lengths_"):
+            np.testing.assert_array_equal(getattr(counted, name), getattr(whole, name), err_msg=name)
+
+
+def test_fit_counts_refuses_engines_that_read_token_order():
+    from analysis.topics.model import count_terms
+
+    X, vocabulary = count_terms([[["가", "나"], ["나", "다"]]])
+    with pytest.raises(ValueError, match="fit\\(\\)"):
+        T.TopicModel("tomotopy", 2, seed=1).fit_counts(X, vocabulary)

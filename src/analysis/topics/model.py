@@ -23,8 +23,12 @@ from sklearn.feature_extraction.text import CountVectorizer
 from analysis.settings import DEFAULTS
 from analysis.topics.engines import DEFAULT_ENGINE, ENGINES
 
-__all__ = ["TopicModel", "as_token_lists", "check_fitted", "keep_known", "normalise_rows", "top_indices",
-           "top_terms", "vectorise"]
+__all__ = ["TopicModel", "as_token_lists", "check_fitted", "count_terms", "keep_known", "normalise_rows",
+           "top_indices", "top_terms", "vectorise"]
+
+# Engines that see only the document-term matrix, so they can fit on counts built a
+# batch at a time (TopicModel.fit_counts); the others consume each unit's tokens in order.
+COUNT_ENGINES = ("nmf", "sklearn-lda")
 
 
 # --------------------------------------------------------------------------
@@ -76,6 +80,55 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
 def vectorise(texts: list[list[str]], vocabulary: list[str]):
     """Unit-term count matrix (sparse) of ``texts`` over a fixed ``vocabulary``."""
     return CountVectorizer(analyzer=_identity, vocabulary=vocabulary).transform(texts)
+
+
+def count_terms(batches) -> tuple[Any, list[str]]:
+    """Units' term counts from batches of units (each a tokens table or a list of token
+    lists), a batch at a time: ``(X, vocabulary)``, a CSR matrix over the sorted terms,
+    exactly what ``CountVectorizer`` counts before pruning. Only the matrix and the
+    vocabulary are held, never every unit's token list.
+
+    Example
+    -------
+    >>> X, vocabulary = count_terms([[["데이터", "AI", "데이터"]], [["AI"]]])
+    >>> vocabulary, X.toarray().tolist()
+    (['AI', '데이터'], [[1, 2], [1, 0]])
+    """
+    from scipy import sparse
+
+    index: dict[str, int] = {}
+    blocks = []
+    for batch in batches:
+        texts = as_token_lists(batch)
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        columns = np.fromiter((index.setdefault(token, len(index)) for tokens in texts for token in tokens),
+                              dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        blocks.append((rows, columns, len(texts)))
+    width = len(index)
+    X = sparse.vstack([sparse.csr_matrix((np.ones(len(c), dtype=np.int64), (r, c)), shape=(n, width))
+                       for r, c, n in blocks], format="csr") if blocks else sparse.csr_matrix((0, 0), dtype=np.int64)
+    vocabulary = sorted(index)
+    X = X[:, [index[term] for term in vocabulary]].tocsr()
+    X.sum_duplicates()
+    X.sort_indices()
+    return X, vocabulary
+
+
+def _prune_terms(X, vocabulary: list[str], min_df: int | float, max_df: int | float):
+    """``CountVectorizer``'s ``min_df``/``max_df`` pruning of a count matrix and its vocabulary."""
+    from numbers import Integral
+
+    n = X.shape[0]
+    high = max_df if isinstance(max_df, Integral) else max_df * n
+    low = min_df if isinstance(min_df, Integral) else min_df * n
+    if high < low:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    frequency = np.bincount(X.indices, minlength=X.shape[1])
+    kept = np.flatnonzero((frequency <= high) & (frequency >= low))
+    if len(kept) == 0:
+        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+    return X[:, kept].tocsr(), [vocabulary[i] for i in kept]
 
 
 def keep_known(texts: list[list[str]], vocabulary: list[str]) -> list[list[str]]:
@@ -210,17 +263,41 @@ class TopicModel(BaseEstimator):
         vectoriser = CountVectorizer(analyzer=_identity, min_df=options["min_df"], max_df=options["max_df"])
         X = vectoriser.fit_transform(texts).tocsr()  # features come out sorted
         vocabulary = vectoriser.get_feature_names_out().tolist()
+        empty = np.asarray(X.sum(axis=1)).ravel() == 0
+        covariates = self._read_covariates(docs_tokens, options, empty)
+        return self._fit_matrix(X, vocabulary, options, texts, covariates)
+
+    def fit_counts(self, X, vocabulary: list[str]) -> TopicModel:
+        """Fit on unpruned term counts from :func:`count_terms` (built a batch at a time);
+        the same model as :meth:`fit` on the units' token lists. Only for the engines that
+        see nothing but the counts (``nmf``, ``sklearn-lda``); return self.
+
+        Example
+        -------
+        >>> X, vocabulary = count_terms([[["인공지능", "데이터"], ["인공지능", "데이터"]], [["일본", "추월"]] * 2])
+        >>> TopicModel("nmf", k=2, seed=0).fit_counts(X, vocabulary).doc_topic_.shape
+        (4, 2)
+        """
+        options = self._resolve_options()
+        if self.engine not in COUNT_ENGINES:
+            raise ValueError(f"engine {self.engine!r} reads each unit's tokens in order: use fit(); "
+                             f"fit_counts serves {', '.join(COUNT_ENGINES)}")
+        if options.get("metadata") or options.get("numeric"):
+            raise ValueError("covariates need the units table: use fit()")
+        X, vocabulary = _prune_terms(X.tocsr(), list(vocabulary), options["min_df"], options["max_df"])
+        return self._fit_matrix(X, vocabulary, options, None, None)
+
+    def _fit_matrix(self, X, vocabulary: list[str], options: dict, texts, covariates) -> TopicModel:
         lengths = np.asarray(X.sum(axis=1)).ravel()
         empty = lengths == 0
-        covariates = self._read_covariates(docs_tokens, options, empty)
+        known = None if texts is None else keep_known([t for t, e in zip(texts, empty) if not e], vocabulary)
         topic_term, doc_topic, native = ENGINES[self.engine].fit(
-            X[~empty], keep_known([t for t, e in zip(texts, empty) if not e], vocabulary),
-            vocabulary, int(self.k), int(self.seed), options, covariates,
+            X[~empty], known, vocabulary, int(self.k), int(self.seed), options, covariates,
         )
         self.options_ = options
         self.vocabulary_ = vocabulary
         self.topic_term_ = normalise_rows(topic_term)
-        self.doc_topic_ = np.full((len(texts), int(self.k)), 1.0 / int(self.k))
+        self.doc_topic_ = np.full((X.shape[0], int(self.k)), 1.0 / int(self.k))
         self.doc_topic_[~empty] = normalise_rows(doc_topic)
         self.empty_ = empty
         self.term_freq_ = np.asarray(X.sum(axis=0)).ravel().astype(np.int64)
