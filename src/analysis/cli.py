@@ -132,11 +132,14 @@ _TOPICS_FLOAT_DECIMALS = 6
 
 def run_topics(units: pd.DataFrame, *, k: int, seed: int, out_dir: str | Path, engine: str, min_df: int | float,
                 max_df: int | float = 1.0, options: dict | None = None, text_col: str = "text",
-                n_terms: int = 20) -> dict:
+                n_terms: int = 20, counts=None) -> dict:
     """Fit a ``TopicModel`` on a tokens table and write its tables to ``out_dir``.
 
     ``engine``, ``k``, ``seed``, ``min_df``, ``max_df`` and ``options`` go to the
-    model. Files (written atomically; same seed gives identical bytes):
+    model. With ``counts`` (``(X, vocabulary)`` from
+    :func:`analysis.topics.model.count_terms`, one row per unit of ``units``, whose
+    ``tokens`` column is then not needed), an engine that sees only the counts fits on
+    them (:meth:`TopicModel.fit_counts`): the same files, without every unit's token list. Files (written atomically; same seed gives identical bytes):
 
     * ``topic_terms.csv``  topic, rank, term, weight (top ``n_terms`` by probability);
     * ``doc_topics.csv``   one row per unit: id columns, ``empty``, ``topic_1..topic_K``;
@@ -158,13 +161,14 @@ def run_topics(units: pd.DataFrame, *, k: int, seed: int, out_dir: str | Path, e
     from analysis.topics import TopicModel, find_thoughts, label_topics, score_npmi_documents, tabulate_doc_topics
     from analysis.topics.model import as_token_lists, top_terms
     from analysis.topics.persistence import collect_topic_versions
+    from analysis.topics.quality import score_npmi_counts
     from analysis.topics.summaries import TOPIC_COLUMN
 
     decimals = _TOPICS_FLOAT_DECIMALS
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    model = TopicModel(engine, k, seed=seed, min_df=min_df, max_df=max_df, options=options).fit(units)
-    texts = as_token_lists(units)
+    model = TopicModel(engine, k, seed=seed, min_df=min_df, max_df=max_df, options=options)
+    model = model.fit(units) if counts is None else model.fit_counts(*counts)
     files = {"topic_terms": out / "topic_terms.csv", "doc_topics": out / "doc_topics.csv"}
 
     terms = label_topics(model, n=n_terms)
@@ -181,7 +185,10 @@ def run_topics(units: pd.DataFrame, *, k: int, seed: int, out_dir: str | Path, e
 
     # Document-level NPMI: the measure the defaults were chosen by, and fast (gensim's
     # window-based coherence took two thirds of the command's time on 1,000 speeches).
-    npmi = score_npmi_documents(top_terms(model, 10), texts, topn=10)
+    if counts is None:
+        npmi = score_npmi_documents(top_terms(model, 10), as_token_lists(units), topn=10)
+    else:
+        npmi = score_npmi_counts(top_terms(model, 10), counts[0], {t: i for i, t in enumerate(counts[1])}, topn=10)
     info = {
         "engine": engine,
         "k": int(k),
@@ -254,10 +261,22 @@ def _cmd_topics(args: argparse.Namespace) -> int:
         unit = settings.resolve_unit(_count_documents(documents))
         text = _analyse_input(documents, tokenizer, args.cache_dir)
     del documents
-    # The model needs only the token lists: the passages shown for each topic are read
-    # back afterwards, for those units only.
-    parts = [tokens_by_unit(batch.morphemes, unit=unit, tokenizer=tokenizer)
-             for batch in _iter_text(text, ("morphemes",), {"morphemes": ["para_id", "sent_id", "lemma", "tag"]})]
+    # The model needs only the token lists (one K with NMF or scikit-learn LDA: only their
+    # counts, built a batch at a time); the passages shown for each topic are read back
+    # afterwards, for those units only.
+    from analysis.topics.model import COUNT_ENGINES, count_terms
+
+    batches = (tokens_by_unit(batch.morphemes, unit=unit, tokenizer=tokenizer)
+               for batch in _iter_text(text, ("morphemes",), {"morphemes": ["para_id", "sent_id", "lemma", "tag"]}))
+    counts, parts = None, []
+    if args.engine in COUNT_ENGINES and len(args.k) == 1:
+        def keep_ids(tables):
+            for table in tables:
+                parts.append(table.drop(columns=["tokens"]))
+                yield table["tokens"]
+        counts = count_terms(keep_ids(batches))
+    else:
+        parts = list(batches)
     if not parts:
         raise InputError(f"{args.input}: no document has any text to model")
     units = pd.concat(parts, ignore_index=True)
@@ -266,7 +285,7 @@ def _cmd_topics(args: argparse.Namespace) -> int:
 
     k = _choose_k(args, units, settings) if len(args.k) > 1 else args.k[0]
     result = run_topics(units, k=k, seed=args.seed, out_dir=args.out, engine=args.engine, min_df=settings.min_df,
-                        max_df=settings.max_df)
+                        max_df=settings.max_df, counts=counts)
     result["files"]["topic_thoughts"] = _write_thoughts(result["model"], _thought_passages(result["model"], units, text),
                                                         Path(args.out) / "topic_thoughts.csv")
     save_model(result["model"], Path(args.out) / "model")

@@ -17,7 +17,8 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from analysis.topics.model import as_token_lists, check_fitted, top_indices, top_terms
 
-__all__ = ["score_coherence", "score_exclusivity", "score_frex", "score_lift", "score_npmi_documents", "score_stability"]
+__all__ = ["score_coherence", "score_exclusivity", "score_frex", "score_lift", "score_npmi_counts", "score_npmi_documents",
+           "score_stability"]
 
 
 def score_coherence(
@@ -75,8 +76,21 @@ def score_npmi_documents(topic_terms: list[list[str]], texts: list[list[str]] | 
 
     docs = as_token_lists(texts)
     vectorizer = CountVectorizer(analyzer=lambda tokens: tokens, binary=True).fit(docs)
-    presence = vectorizer.transform(docs).tocsc().astype(np.float64)
-    index = vectorizer.vocabulary_
+    return score_npmi_counts(topic_terms, vectorizer.transform(docs), vectorizer.vocabulary_, topn)
+
+
+def score_npmi_counts(topic_terms: list[list[str]], X, index: dict[str, int], topn: int = 10) -> np.ndarray:
+    """:func:`score_npmi_documents` from a units-by-terms count matrix (any counts: only
+    presence is used) and each term's column, e.g. from :func:`analysis.topics.model.count_terms`.
+
+    Example
+    -------
+    >>> from analysis.topics.model import count_terms
+    >>> X, vocabulary = count_terms([[["인공지능", "데이터"], ["인공지능", "데이터"], ["일본", "추월"], ["일본", "데이터"]]])
+    >>> score_npmi_counts([["인공지능", "데이터"], ["일본", "추월"]], X, {t: i for i, t in enumerate(vocabulary)}).round(3).tolist()
+    [0.415, 0.5]
+    """
+    presence = (X > 0).tocsc().astype(np.float64)
     n = presence.shape[0]
     scores = []
     for terms in topic_terms:
