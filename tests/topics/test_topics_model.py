@@ -170,3 +170,17 @@ def test_fit_counts_refuses_engines_that_read_token_order():
     X, vocabulary = count_terms([[["가", "나"], ["나", "다"]]])
     with pytest.raises(ValueError, match="fit\\(\\)"):
         T.TopicModel("tomotopy", 2, seed=1).fit_counts(X, vocabulary)
+
+
+def test_document_npmi_from_counts_equals_npmi_from_token_lists(seed_corpus):
+    from analysis.text import analyse_documents, tokens_by_unit
+    from analysis.topics.model import count_terms
+    from analysis.topics.quality import score_npmi_counts, score_npmi_documents
+
+    units = tokens_by_unit(analyse_documents(seed_corpus.documents, progress=False).morphemes, unit="paragraph")
+    texts = as_token_lists(units)
+    model = T.TopicModel("nmf", 4, seed=1, min_df=2).fit(units)
+    top = top_terms(model, 10) + [["없는말", "데이터"]]  # a topic whose terms are not all known
+    X, vocabulary = count_terms([texts[:9], texts[9:]])
+    np.testing.assert_array_equal(score_npmi_counts(top, X, {t: i for i, t in enumerate(vocabulary)}),
+                                  score_npmi_documents(top, texts))
