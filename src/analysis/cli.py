@@ -139,7 +139,8 @@ def run_topics(units: pd.DataFrame, *, k: int, seed: int, out_dir: str | Path, e
     model. With ``counts`` (``(X, vocabulary)`` from
     :func:`analysis.topics.model.count_terms`, one row per unit of ``units``, whose
     ``tokens`` column is then not needed), an engine that sees only the counts fits on
-    them (:meth:`TopicModel.fit_counts`): the same files, without every unit's token list. Files (written atomically; same seed gives identical bytes):
+    them (:meth:`TopicModel.fit_counts`): the same files, without every unit's token
+    list. Files (written atomically; same seed gives identical bytes):
 
     * ``topic_terms.csv``  topic, rank, term, weight (top ``n_terms`` by probability);
     * ``doc_topics.csv``   one row per unit: id columns, ``empty``, ``topic_1..topic_K``;
@@ -224,12 +225,10 @@ def _thought_passages(model, units: pd.DataFrame, text) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
-    from analysis.topics.model import top_indices
+    from analysis.topics.summaries import select_thoughts
 
     keys = [c for c in ("doc_id", "para_id", "sent_id") if c in units]
-    shares = np.where(model.empty_[:, None], -np.inf, model.doc_topic_)
-    rows = sorted({int(r) for k, top in enumerate(top_indices(shares.T, 3)) for r in top if np.isfinite(shares[r, k])})
-    documents = set(units["doc_id"].iloc[rows])
+    documents = set(units["doc_id"].iloc[np.concatenate(select_thoughts(model, 3))])
     found = []
     for batch in _iter_text(text, ("sentences",), {"sentences": ["para_id", "sent_id", "text"]}):
         sentences = batch.sentences[batch.sentences["doc_id"].isin(documents)]

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.corpus.dedup import (DEDUP_THRESHOLD, NUM_PERM, cluster_duplicates, find_title_entities, hash_shingles,
+from analysis.corpus.dedup import (DEDUP_THRESHOLD, cluster_duplicates, find_title_entities, hash_shingles,
                                    sign_text)
 from analysis.corpus.importers import Columns, CorpusError
 from analysis.corpus.load import (AUDIT_COLUMNS, MAX_MB, REPORT_COLUMNS, judge_record, fill_source_type, iter_records,
@@ -69,22 +69,6 @@ class StreamedCorpus:
 
 
 _NONE: frozenset = frozenset()
-
-
-class _Rows:
-    """A growing uint32 matrix (one signature per row) without a Python object per row."""
-
-    def __init__(self, width: int, block: int = 8192):
-        self.blocks, self.width, self.block, self.n = [], width, block, 0
-
-    def append(self, row: np.ndarray) -> None:
-        if self.n == len(self.blocks) * self.block:
-            self.blocks.append(np.empty((self.block, self.width), dtype=np.uint32))
-        self.blocks[-1][self.n % self.block] = row
-        self.n += 1
-
-    def array(self) -> np.ndarray:
-        return np.concatenate(self.blocks)[: self.n] if self.blocks else np.zeros((0, self.width), dtype=np.uint32)
 
 
 class _Spool:
@@ -184,7 +168,7 @@ def stream_corpus(sources: Iterable[str | Path], out_dir: str | Path, manifest: 
     try:
         spool = _Spool(spool_dir, batch_docs, out / "documents.parquet")
         rows, audits, seen_ids = [], [], {}
-        ids, dates, titles, signatures = [], [], [], _Rows(NUM_PERM)
+        ids, dates, titles, signatures = [], [], [], []
         for record in iter_records(sources, manifest, columns=columns, max_bytes=int(max_mb * 1e6)):
             row, doc, audit = judge_record(record, seen_ids, clean)
             rows.append(tuple(row[c] for c in REPORT_COLUMNS))
@@ -203,7 +187,7 @@ def stream_corpus(sources: Iterable[str | Path], out_dir: str | Path, manifest: 
         del rows
         merged: set[str] = set()
         if dedup and len(ids) > 1:
-            matrix, signatures = signatures.array(), None  # one copy of the signatures, not two
+            matrix, signatures = np.stack(signatures), None  # one copy of the signatures, not two
             duplicates = cluster_duplicates(ids, dates, titles, matrix, spool.read_shingles, dedup_threshold)
             mark_duplicates(report, duplicates)
             merged = set(duplicates.doc_id)
@@ -216,7 +200,9 @@ def stream_corpus(sources: Iterable[str | Path], out_dir: str | Path, manifest: 
             n_documents = 0
             fill_source_type(pd.DataFrame(columns=["doc_id", "title", "text", "published", "source", "encoding",
                                                    "n_chars_raw"]), source_type).to_parquet(documents, index=False)
-        tables = {"documents.parquet": lambda tmp: shutil.copyfile(documents, tmp), "cleaning_audit.csv": audit,
+        # Moved, not copied, into the set (the spool is inside the output folder); ``text``
+        # has read it by then.
+        tables = {"documents.parquet": lambda tmp: os.replace(documents, tmp), "cleaning_audit.csv": audit,
                   "report.csv": report}
         if text is not None and n_documents:
             tables.update(text(documents))

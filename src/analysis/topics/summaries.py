@@ -17,7 +17,8 @@ from analysis.settings import ID_COLUMNS
 from analysis.topics.model import TopicModel, as_token_lists, check_fitted, keep_known, top_indices, top_terms
 from analysis.topics.quality import score_frex, score_lift
 
-__all__ = ["TOPIC_COLUMN", "estimate_prevalence", "find_thoughts", "label_topics", "summarise_seeds", "tabulate_doc_topics"]
+__all__ = ["TOPIC_COLUMN", "estimate_prevalence", "find_thoughts", "label_topics", "select_thoughts", "summarise_seeds",
+           "tabulate_doc_topics"]
 
 # Share columns: topic_1 .. topic_K.
 TOPIC_COLUMN = re.compile(r"topic_(\d+)")
@@ -110,6 +111,14 @@ def tabulate_doc_topics(model, units: pd.DataFrame | None = None, covariates: Se
     return pd.concat([table, shares], axis=1)
 
 
+def select_thoughts(model, n: int = 3) -> list[np.ndarray]:
+    """Per topic, the rows of the ``n`` units loading highest on it, best first (empty
+    units never; ties by row order): the units :func:`find_thoughts` shows."""
+    check_fitted(model)
+    shares = np.where(model.empty_[:, None], -np.inf, model.doc_topic_)
+    return [rows[np.isfinite(shares[rows, k])] for k, rows in enumerate(top_indices(shares.T, n))]
+
+
 def find_thoughts(model, units: pd.DataFrame, text_col: str = "text", n: int = 3) -> pd.DataFrame:
     """The ``n`` units loading highest on each topic (stm's ``findThoughts``).
 
@@ -133,14 +142,11 @@ def find_thoughts(model, units: pd.DataFrame, text_col: str = "text", n: int = 3
     if text_col not in units.columns:
         raise KeyError(f"units has no {text_col!r} column")
     ids = _id_frame(units, model.doc_topic_.shape[0])
-    shares = np.where(model.empty_[:, None], -np.inf, model.doc_topic_)
-    top = top_indices(shares.T, n)
     frames = []
-    for k, rows in enumerate(top):
-        rows = rows[np.isfinite(shares[rows, k])]
+    for k, rows in enumerate(select_thoughts(model, n)):
         frame = pd.DataFrame({"topic": k + 1, "rank": np.arange(1, len(rows) + 1)})
         frame = pd.concat([frame, ids.iloc[rows].reset_index(drop=True)], axis=1)
-        frame["share"] = shares[rows, k]
+        frame["share"] = model.doc_topic_[rows, k]
         frame["text"] = units[text_col].to_numpy()[rows]
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
