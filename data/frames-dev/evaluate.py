@@ -26,6 +26,9 @@ they see in use. On the tuning sentences only:
 - the classifier is then fitted on all tuning sentences and saved with the modes as
   the package's shipped detector.
 
+The classifier is the character n-gram one (``FrameClassifier`` default) from round 7 on;
+rounds 1-6 used sentence-encoder embeddings.
+
 The test set is touched once, at the end: rules alone, the model alone and the chosen
 detector are scored there, with 95% intervals that resample speeches
 (:func:`analysis.frames.validation.score_frames`). Results go to ``results/``.
@@ -41,7 +44,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold
 
 from analysis.frames import load_frames, match_frames
-from analysis.frames.classifier import FrameClassifier, embed_sentences
+from analysis.frames.classifier import FrameClassifier
 from analysis.frames.detector import MODES, Detector, detect_frames, save_detector
 from analysis.frames.matcher import find_cue_sentences
 from analysis.frames.validation import score_frames
@@ -110,14 +113,15 @@ def combine(mode: str, rules: np.ndarray, model: np.ndarray) -> np.ndarray:
     return {"rules": rules, "model": model, "either": rules | model, "both": rules & model}[mode]
 
 
-def out_of_fold(embeddings: np.ndarray, labels: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
-    """Probabilities for each tuning sentence from a classifier that did not see its speech."""
+def out_of_fold(texts: list[str], labels: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """Probabilities for each tuning sentence from a classifier that did not see its speech
+    (its n-gram vocabulary too is learnt without that speech)."""
     proba = pd.DataFrame(np.nan, index=labels.index, columns=FRAMES)
     strata = labels.apply(lambda row: next((f for f in FRAMES if row[f]), "none"), axis=1)
     for train, held in StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=SEED).split(
-            embeddings, strata, groups):
-        model = FrameClassifier(seed=SEED).fit(None, labels.iloc[train], embeddings=embeddings[train])
-        proba.iloc[held] = model.predict_proba(embeddings=embeddings[held]).to_numpy()
+            texts, strata, groups):
+        model = FrameClassifier(seed=SEED).fit([texts[i] for i in train], labels.iloc[train])
+        proba.iloc[held] = model.predict_proba([texts[i] for i in held]).to_numpy()
     return proba
 
 
@@ -151,10 +155,10 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
         print(scored[["frame", "precision", "recall", "f1", "f1_low", "f1_high"]].round(2).to_string(index=False))
         return
     tune = dev["half"].eq("tune").to_numpy()
-    embeddings = embed_sentences(dev["text"].tolist())
+    texts = dev["text"].tolist()
     cues = cue_mask(tables, frames, len(dev))
     labels = dev[FRAMES].astype(int)
-    oof = out_of_fold(embeddings[tune], labels[tune].reset_index(drop=True),
+    oof = out_of_fold([t for t, keep in zip(texts, tune) if keep], labels[tune].reset_index(drop=True),
                       dev.loc[tune, "speech_id"].reset_index(drop=True))
     thresholds, modes, choice_rows = {}, {}, []
     for frame in FRAMES:
@@ -182,7 +186,7 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
     if mode == "choose":  # the choice alone, before the fresh set is coded
         return
     classifier = FrameClassifier(seed=SEED, threshold=thresholds).fit(
-        None, labels[tune].reset_index(drop=True), embeddings=embeddings[tune])
+        [t for t, keep in zip(texts, tune) if keep], labels[tune].reset_index(drop=True))
     detector = Detector({f: m for f, m in modes.items() if m != "rules"}, classifier,
                         f"chosen on the {int(tune.sum())} tuning sentences of data/frames-dev (evaluate.py)")
     save_detector(detector, SHIPPED)

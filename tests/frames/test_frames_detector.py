@@ -33,6 +33,27 @@ def test_the_classifier_learns_repeats_and_saves_without_pickle(classifier, tmp_
         FrameClassifier(seed=1).fit(TEXTS, LABELS.assign(japan_rivalry=1))
 
 
+def test_character_features_are_learnt_from_the_texts_and_saved_with_the_model(classifier, tmp_path):
+    assert classifier.features == "chars" and len(classifier.vocabulary_) == classifier.coef_.shape[1]
+    assert "일본" in classifier.vocabulary_ and len(classifier.idf_) == len(classifier.vocabulary_)
+    # A refit learns its own vocabulary: n-grams of the first texts do not linger.
+    crisis = LABELS[["crisis_as_opportunity"]]
+    other = FrameClassifier(seed=3).fit(TEXTS, LABELS).fit(TEXTS[3:], crisis.iloc[3:].reset_index(drop=True))
+    # (and an n-gram in one sentence only, 일본 here, is no feature: min_df=2)
+    assert " 위기" in other.vocabulary_ and not any("뛰어" in g or "일본" in g for g in other.vocabulary_)
+    with pytest.raises(ValueError, match="features='use'"):
+        classifier.predict_proba(TEXTS, embeddings=np.zeros((len(TEXTS), 512)))
+    with pytest.raises(ValueError, match="features must be one of"):
+        FrameClassifier(seed=1, features="words").fit(TEXTS, LABELS)
+
+
+def test_the_sentence_encoder_remains_a_choice(tmp_path):
+    model = FrameClassifier(seed=3, features="use").fit(TEXTS, LABELS)
+    assert model.coef_.shape == (2, 512) and not hasattr(model, "vocabulary_")
+    loaded = load_classifier(save_classifier(model, tmp_path / "use"))
+    pd.testing.assert_frame_equal(loaded.predict_proba(TEXTS), model.predict_proba(TEXTS))
+
+
 def test_uncertainty_sampling_puts_the_closest_to_the_threshold_first(classifier):
     ranked = rank_for_coding(classifier, TEXTS, n=3)
     assert list(ranked.columns) == ["position", "text", "frame", "probability", "margin"]

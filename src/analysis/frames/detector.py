@@ -42,7 +42,7 @@ from analysis.frames.lexicon import FrameSet, ensure_frameset
 from analysis.frames.matcher import HIT_COLUMNS, attribute_hits_to_quotes, find_cue_sentences, match_frames
 from analysis.io import write_json
 
-if TYPE_CHECKING:  # the classifier (scikit-learn, the sentence encoder) loads only when a mode needs it
+if TYPE_CHECKING:  # the classifier (scikit-learn) loads only when a mode needs it
     from analysis.frames.classifier import FrameClassifier
 
 __all__ = ["DETECTOR_COLUMNS", "MODES", "Detector", "detect_frames", "load_detector", "rules_only", "save_detector"]

@@ -1,0 +1,98 @@
+"""Which learned model, and does it add to the rules? Checked forward in time.
+
+    python data/frames-dev/compare_models.py   # results/forward_models.csv (needs the `model` extra)
+
+The tuning sentences cannot judge a combination of rules and model fairly: every lexicon
+since 1.2.0 was written reading their errors, so on them the rules look better than they
+are on new text. The fresh sets can, in the order they were drawn. For each target set
+from ``fresh3/`` on, a model is trained on every set drawn before it; the rules are the
+lexicon frozen before that set was coded (so their errors are honest); thresholds (and,
+for a combination, the mode) are chosen on the earlier fresh sets' honest outputs, then
+the target is scored. Reported per target: the mean F1 over the four frames measurable
+on speeches, for the rules, each model alone (all sentences, and only the lexicon's cue
+sentences as the detector does), and the best of ``either``/``both`` for each model.
+The character model and the decision to keep the rules were taken on ``fresh3/`` to
+``fresh5/``, before ``fresh6/`` was coded.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import evaluate as ev
+from analysis.frames import load_frames
+from analysis.frames.classifier import FrameClassifier, embed_sentences
+from analysis.text import analyse_texts
+
+FOUR = ev.FRAMES[1:]
+# The lexicon frozen before each set was coded (its commit), so its errors there are honest.
+# 1.2.0 f222d2f, 1.3.0 1f91cc5, 1.4.0 3191e9e, 1.5.0 5618160, 1.6.0 fdfe084 (fresh6 was coded under 1.6.0 too).
+FROZEN = {"fresh": "f222d2f", "fresh2": "1f91cc5", "fresh3": "3191e9e", "fresh4": "5618160",
+          "fresh5": "fdfe084", "fresh6": "fdfe084"}
+
+
+def read_lexicon(commit: str, folder: Path):
+    text = subprocess.run(["git", "show", f"{commit}:src/analysis/lexicons/frames.yaml"], cwd=ev.ROOT,
+                          capture_output=True, text=True, check=True).stdout
+    (folder / f"{commit}.yaml").write_text(text, encoding="utf-8")
+    return load_frames(folder / f"{commit}.yaml")
+
+
+def main() -> None:
+    dev = ev.load_devset(with_test=True)
+    dev["set"] = dev["item"].str.extract(r"^(fresh\d*):")[0].fillna("dev")
+    order = ["dev"] + [path.name for path in ev.fresh_sets()]
+    texts, n = dev["text"].tolist(), len(dev)
+    tables = analyse_texts(texts)
+    cues = ev.cue_mask(tables, load_frames(None), n)
+    embeddings = embed_sentences(texts)
+    out = {}  # (set, name, frame) -> honest 0/1 or probabilities on that set
+    with tempfile.TemporaryDirectory() as tmp:
+        for target in order[2:]:
+            train, held = dev["set"].isin(order[:order.index(target)]).to_numpy(), dev["set"].eq(target).to_numpy()
+            rules = ev.predict_by_rules(tables, read_lexicon(FROZEN[target], Path(tmp)), n)
+            labels = dev.loc[train, FOUR].astype(int).reset_index(drop=True)
+            chars = FrameClassifier(seed=ev.SEED).fit([t for t, k in zip(texts, train) if k], labels)
+            use = FrameClassifier(seed=ev.SEED, features="use").fit(None, labels, embeddings=embeddings[train])
+            p_chars = chars.predict_proba([t for t, k in zip(texts, held) if k])
+            p_use = use.predict_proba(embeddings=embeddings[held])
+            for frame in FOUR:
+                out[target, "y", frame] = dev.loc[held, frame].to_numpy(bool)
+                out[target, "rules", frame] = rules.loc[held, frame].to_numpy(bool)
+                out[target, "cue", frame] = cues.loc[held, frame].to_numpy(bool)
+                out[target, "chars", frame], out[target, "use", frame] = p_chars[frame].to_numpy(), p_use[frame].to_numpy()
+
+    def predict(target, frame, model, mode, t, gated):
+        p = out[target, model, frame] >= t
+        rules = out[target, "rules", frame]
+        gate = rules if mode == "both" else (out[target, "cue", frame] if gated else True)
+        return ev.combine(mode, rules, p & gate)
+
+    rows = []
+    for target in order[3:]:
+        earlier = order[2:order.index(target)]
+        row = {"target": target, "chosen_on": " ".join(earlier)}
+        row["rules"] = np.mean([ev.f1(out[target, "y", f], out[target, "rules", f]) for f in FOUR])
+        for model in ("chars", "use"):
+            for name, modes, gated in ((f"{model}_alone", ["model"], False), (f"{model}_alone_cues", ["model"], True),
+                                       (f"{model}_with_rules", ["either", "both"], False)):
+                scores = []
+                for frame in FOUR:
+                    y = np.concatenate([out[s, "y", frame] for s in earlier])
+                    mode, t = max(((m, t) for m in modes for t in ev.THRESHOLDS), key=lambda mt: ev.f1(
+                        y, np.concatenate([predict(s, frame, model, *mt, gated) for s in earlier])))
+                    scores.append(ev.f1(out[target, "y", frame], predict(target, frame, model, mode, t, gated)))
+                row[name] = np.mean(scores)
+        rows.append(row)
+    table = pd.DataFrame(rows).round(4)
+    table.to_csv(ev.HERE / "results" / "forward_models.csv", index=False, lineterminator="\n")
+    print(table.round(3).to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()
