@@ -41,7 +41,7 @@ def register(name):
 
 def corpus_name(n) -> str:
     """``all``, a speech count, or ``a<count>`` for article-sized documents (see ``stage_sample``)."""
-    if isinstance(n, str) and n.startswith("a"):
+    if isinstance(n, str) and n[:1] == "a" and n[1:].isdigit():
         return f"a{int(n[1:])}"
     return "all" if n in (None, 0, "all") else str(int(n))
 
@@ -76,7 +76,7 @@ def stage_sample(n=None, work="."):
     from _speeches import select_speeches
 
     Path(work).mkdir(parents=True, exist_ok=True)
-    if corpus_name(n).startswith("a"):
+    if corpus_name(n)[1:].isdigit():  # "a<count>", not "all"
         from _speeches import cut_into_articles
 
         raw = cut_into_articles(int(corpus_name(n)[1:]))
@@ -381,6 +381,24 @@ def stage_detect(n=None, work="."):
     with timed():
         hits = detect_frames(sentences, morphemes, quotes=quotes)
     return {"sentences": len(sentences), "morphemes": len(morphemes), "hits": len(hits)}
+
+
+@register("score")
+def stage_score(n=None, work="."):
+    """The shipped classifier (character n-grams) on every candidate sentence (a frame
+    cue) of the corpus: what a detector whose every frame used the model would add."""
+    from analysis.frames.detector import load_detector
+    from analysis.frames.matcher import find_cue_sentences
+
+    sentences = pd.read_parquet(path_in(work, "sentences", n))
+    morphemes = pd.read_parquet(path_in(work, "morphemes", n))
+    classifier = load_detector().classifier
+    with timed():
+        cues = find_cue_sentences(morphemes)
+        candidates = cues[["doc_id", "sent_id"]].drop_duplicates().merge(sentences[["doc_id", "sent_id", "text"]])
+        classifier.predict_proba(candidates["text"].tolist())
+    return {"sentences": len(sentences), "candidates": len(candidates),
+            "sentences_per_second": round(len(candidates) / TIMER["seconds"], 1)}
 
 
 @register("embed")

@@ -3,10 +3,12 @@
 Each stage runs alone in a fresh interpreter (see ``_harness``): ``text`` is
 :func:`analysis.text.analyse_documents` with every core; ``detect`` is the default
 frame detector (:func:`analysis.frames.detect_frames`, as the ``frames`` command and
-notebook 04 run it, with voices from the quotes); ``embed`` is what the learned model
-would add: how many sentences carry a frame cue, and a seeded sample of them embedded
-and timed, the whole set's time extrapolated (embedding every candidate of the whole
-collection takes too long to run here; the rate is measured, the total is not).
+notebook 04 run it, with voices from the quotes); ``score`` is the shipped classifier
+(character n-grams) on every sentence that carries a frame cue, timed whole; ``embed`` is
+what the sentence-encoder model (``features="use"``) would cost there: a seeded sample
+of those sentences embedded and timed, the whole set's time extrapolated (embedding
+every candidate of the whole collection takes too long to run here; the rate is
+measured, the total is not).
 
 Usage: ``python benchmarks/bench_frames.py [--n N]``
 """
@@ -37,6 +39,7 @@ def main(argv=None) -> None:
     run_isolated("import", n=args.n, work=w)
     rows = [{**run_isolated("analyse", n=args.n, work=w, workers=workers), "stage": "text"},
             {**run_isolated("detect", n=args.n, work=w), "stage": "detect"},
+            {**run_isolated("score", n=args.n, work=w), "stage": "score (all candidates)"},
             {**run_isolated("embed", n=args.n, work=w, sample=args.sample), "stage": "embed (sample)"}]
     table = pd.DataFrame(rows).assign(corpus=corpus_name(args.n))
     columns = ["corpus", "stage", "docs", "chars", "sentences", "morphemes", "hits", "candidates", "embedded",
