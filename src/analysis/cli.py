@@ -246,14 +246,9 @@ def _cmd_topics(args: argparse.Namespace) -> int:
 
     from analysis.text import tokens_by_unit
 
-    # Work that does not wait for the text goes on threads: Kiwi's model loads while the
-    # table is read, and the topic engines (scikit-learn) import while Kiwi's workers run.
-    # A corpus folder or a large table skips the preload: its text is mostly cached
-    # already, or the second saved is nothing beside its run, and Kiwi holds 300 MB.
+    # The topic engines (scikit-learn) import on a thread while Kiwi's workers run.
     settings = _read_settings(args)  # the same tokens as the notebooks (analysis.settings)
     tokenizer = settings.make_tokenizer()
-    if Path(args.input).is_file() and Path(args.input).stat().st_size <= STREAM_BYTES:
-        tokenizer.preload()
     threading.Thread(target=importlib.import_module, args=("analysis.topics",), daemon=True).start()
     with _work_folder(args.cache_dir) as work:
         documents = _read_input_table(args.input, args.text_col, args.id_col, Path(work))

@@ -67,7 +67,8 @@ def _build_kiwi(words: tuple[UserWord, ...], num_workers: int, model_type: str |
     for word in words:
         kiwi.add_user_word(word.form, word.tag, word.score)  # False only means "already known"
     # Kiwi loads its language model on the first analysis (about 1.3 s), not in the
-    # constructor: do it here, so that Tokenizer.preload overlaps it with reading the input.
+    # constructor: do it here, so the load is one known step. (Loading it on a thread
+    # while the input is read saves nothing: the load holds Python's lock.)
     kiwi.tokenize("")
     return kiwi
 
@@ -131,13 +132,6 @@ class Tokenizer:
     def kiwi(self):
         """This tokenizer's Kiwi, from the per-process cache (never pickled)."""
         return _cached_kiwi(self.user_words, max(1, self.num_workers or count_workers()), self.model_type)
-
-    def preload(self) -> threading.Thread:
-        """Start loading Kiwi's model on a thread (about a second), so that it overlaps
-        with whatever comes first (reading a table, imports); :attr:`kiwi` then waits for it."""
-        thread = threading.Thread(target=lambda: self.kiwi, name="kiwi-preload", daemon=True)
-        thread.start()
-        return thread
 
     def tokenize_with_offsets(self, text: str) -> list[tuple[str, int, int]]:
         """Return ``(token, start, end)`` with offsets into ``text``, for highlighting.
