@@ -15,6 +15,7 @@ import os
 import resource
 import shutil
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,15 +56,37 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def current_mb() -> float:
+    """Resident memory now (Linux), not the peak so far."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
+
+
 @contextmanager
 def timed():
-    """Time the stage's own work, apart from imports and reading inputs."""
+    """Time the stage's own work, apart from imports and reading inputs.
+
+    Resident memory is also read five times a second, and a row gives its highest value in
+    each fifth of the work (``rss_by_fifth_mb``): a stage whose memory grows with the
+    corpus climbs from fifth to fifth, one whose memory is bounded by its batch does not."""
     TIMER["rss_before_mb"] = peak_mb()
+    samples, done = [], threading.Event()
+
+    def sample():
+        while not done.wait(0.2):
+            samples.append((time.perf_counter(), current_mb()))
+
+    sampler = threading.Thread(target=sample, daemon=True)
     cpu0 = time.process_time()
     t0 = time.perf_counter()
+    sampler.start()
     yield
     TIMER["seconds"] = time.perf_counter() - t0
     TIMER["cpu_seconds"] = time.process_time() - cpu0
+    done.set()
+    sampler.join()
+    fifths = [[mb for at, mb in samples if i <= 5 * (at - t0) / TIMER["seconds"] < i + 1] for i in range(5)]
+    TIMER["rss_by_fifth_mb"] = " ".join(str(round(max(f))) if f else "-" for f in fifths)
 
 
 # --------------------------------------------------------------------------- stages
@@ -190,14 +213,20 @@ def stage_tokens_dataset(n=None, work="."):
     """Token lists per document, batch by batch from the dataset (lemma and tag columns only)."""
     from analysis import text
 
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     data = text.TextDataset.load(path_in(work, "dataset", n, ".json"))
-    with timed():
-        units = pd.concat([text.tokens_by_unit(batch.morphemes, unit="document")
-                           for batch in data.iter_batches(tables=("morphemes",),
-                                                          columns={"morphemes": ["para_id", "sent_id", "lemma", "tag"]})],
-                          ignore_index=True)
-    units[["doc_id", "tokens"]].to_parquet(path_in(work, "tokens", n), index=False)
-    return {"docs": len(units), "tokens": int(units["n_tokens"].sum())}
+    docs = tokens = 0
+    schema = pa.schema([("doc_id", pa.string()), ("tokens", pa.list_(pa.string()))])
+    with timed(), pq.ParquetWriter(path_in(work, "tokens", n), schema) as writer:
+        # Written a batch at a time: the token lists of the whole corpus are never in memory.
+        for batch in data.iter_batches(tables=("morphemes",),
+                                       columns={"morphemes": ["para_id", "sent_id", "lemma", "tag"]}):
+            units = text.tokens_by_unit(batch.morphemes, unit="document")
+            writer.write_table(pa.Table.from_pandas(units[["doc_id", "tokens"]], schema=schema, preserve_index=False))
+            docs, tokens = docs + len(units), tokens + int(units["n_tokens"].sum())
+    return {"docs": docs, "tokens": tokens}
 
 
 @register("frames_dataset")
@@ -206,17 +235,27 @@ def stage_frames_dataset(n=None, work="."):
     from analysis import text
     from analysis.frames import detect_frames
 
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     data = text.TextDataset.load(path_in(work, "dataset", n, ".json"))
-    counts = {"sentences": 0, "morphemes": 0}
+    counts = {"sentences": 0, "morphemes": 0, "hits": 0}
+    writer = None
     with timed():
-        hits = []
+        # Hits written a batch at a time, so memory holds one batch's tables and hits.
         for batch in data.iter_batches():
-            hits.append(detect_frames(batch.sentences, batch.morphemes, quotes=batch.quotes))
+            found = detect_frames(batch.sentences, batch.morphemes, quotes=batch.quotes)
+            found = found.astype({c: "str" for c in found.columns if found[c].dtype == object})  # one schema
+            hits = pa.Table.from_pandas(found, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(path_in(work, "hits", n), hits.schema)
+            writer.write_table(hits.cast(writer.schema))
             counts["sentences"] += len(batch.sentences)
             counts["morphemes"] += len(batch.morphemes)
-        hits = pd.concat(hits, ignore_index=True)
-    hits.to_parquet(path_in(work, "hits", n), index=False)
-    return {**counts, "hits": len(hits)}
+            counts["hits"] += hits.num_rows
+        if writer is not None:
+            writer.close()
+    return counts
 
 
 @register("dask_dataset")

@@ -65,7 +65,8 @@ def run_chain(n=None, work=DEFAULT_WORK, workers=None, streaming: bool = True) -
     # Stage sizes are counted in the corpus's documents and characters after import.
     table["speeches"], table["corpus_docs"], table["corpus_chars"] = first["inputs"], first["docs"], first["chars"]
     columns = ["corpus", "speeches", "corpus_docs", "corpus_chars", "stage", "docs", "chars", "sentences", "morphemes", "tokens", "hits",
-               "seconds", "cpu_seconds", "process_seconds", "peak_rss_mb", "load_before", "load_after", "code"]
+               "seconds", "cpu_seconds", "process_seconds", "peak_rss_mb", "rss_by_fifth_mb", "load_before", "load_after",
+               "code"]
     return table[[c for c in columns if c in table.columns]]
 
 

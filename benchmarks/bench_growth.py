@@ -93,7 +93,7 @@ def main(argv=None) -> None:
     growth["ms_per_doc"] = (1000 * growth["seconds"] / growth["corpus_docs"]).round(3)
     growth["us_per_char"] = (1e6 * growth["seconds"] / growth["corpus_chars"]).round(3)
     columns = ["corpus", "speeches", "stage", "corpus_docs", "corpus_chars", "seconds", "ms_per_doc", "us_per_char", "cpu_seconds",
-               "peak_rss_mb", "load_before", "load_after", "code"]
+               "peak_rss_mb", "rss_by_fifth_mb", "load_before", "load_after", "code"]
     name = "growth_articles" if args.articles else "growth"
     show_table(growth[[c for c in columns if c in growth.columns]].round(2), name, "Growth: time and memory by corpus size")
     show_table(summarise_growth(growth), f"{name}_summary", "Growth: scaling exponents (1 = linear)")

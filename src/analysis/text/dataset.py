@@ -178,6 +178,8 @@ def analyse_corpus(documents: pd.DataFrame | str | Path, cache_dir, tokenizer: T
             taken = {doc: new_keys.pop(doc) for doc in sizes.index[:take]}
             _, _, fresh = analyse.cache_documents(paragraphs[mask], tokenizer, cache_dir, False, speakers, index=index,
                                                   keys=taken)
+            for doc in taken:  # cached now: its speaker is in the chunk's tables
+                speakers.pop(doc, None)
             recent.update(fresh)
             paragraphs, sizes = paragraphs[~mask], sizes.iloc[take:]
         if len(paragraphs):
