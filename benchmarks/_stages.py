@@ -190,15 +190,25 @@ def stage_analyse(n=None, work=".", workers=1, cache=False, keep=True):
 
 
 @register("analyse_dataset")
-def stage_analyse_dataset(n=None, work=".", workers=1):
+def stage_analyse_dataset(n=None, work=".", workers=1, reverse=False):
     """The text layer for a large corpus: ``analysis.text.analyse_corpus`` into a cache
     folder (one chunk of documents in memory at a time); the handle is saved for the
-    later stages, which read the tables back in batches."""
+    later stages, which read the tables back in batches. ``reverse=True`` analyses the
+    documents in reverse order (into a cache of its own, nothing saved): if memory
+    follows particular documents, its high point moves; if it accumulates, it does not."""
     from analysis import text
 
     source = path_in(work, "documents", n)
     if not source.exists():
         stage_import(n=n, work=work)
+    if reverse:
+        reversed_source = path_in(work, "documents-reversed", n)
+        pd.read_parquet(source).iloc[::-1].to_parquet(reversed_source, index=False, row_group_size=2000)
+        shutil.rmtree(path_in(work, "cache-reversed", n, ""), ignore_errors=True)
+        with timed():
+            data = text.analyse_corpus(reversed_source, path_in(work, "cache-reversed", n, ""),
+                                       tokenizer=text.Tokenizer(num_workers=int(workers)), progress=False)
+        return {"docs": len(data.parts)}
     tokenizer = text.Tokenizer(num_workers=int(workers))
     shutil.rmtree(path_in(work, "cache", n, ""), ignore_errors=True)  # a cold run
     with timed():
