@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import sys
@@ -80,11 +81,13 @@ def timed():
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     sampler.start()
-    yield
-    TIMER["seconds"] = time.perf_counter() - t0
-    TIMER["cpu_seconds"] = time.process_time() - cpu0
-    done.set()
-    sampler.join()
+    try:
+        yield
+    finally:
+        TIMER["seconds"] = time.perf_counter() - t0
+        TIMER["cpu_seconds"] = time.process_time() - cpu0
+        done.set()
+        sampler.join()
     fifths = [[mb for at, mb in samples if i <= 5 * (at - t0) / TIMER["seconds"] < i + 1] for i in range(5)]
     TIMER["rss_by_fifth_mb"] = " ".join(str(round(max(f))) if f else "-" for f in fifths)
 
@@ -99,7 +102,7 @@ def stage_sample(n=None, work="."):
     from _speeches import select_speeches
 
     Path(work).mkdir(parents=True, exist_ok=True)
-    if corpus_name(n)[1:].isdigit():  # "a<count>", not "all"
+    if re.fullmatch(r"a\d+", corpus_name(n)):  # "a<count>": not "all", not a speech count
         from _speeches import cut_into_articles
 
         raw = cut_into_articles(int(corpus_name(n)[1:]))
@@ -194,16 +197,16 @@ def stage_analyse_dataset(n=None, work=".", workers=1, reverse=False):
     """The text layer for a large corpus: ``analysis.text.analyse_corpus`` into a cache
     folder (one chunk of documents in memory at a time); the handle is saved for the
     later stages, which read the tables back in batches. ``reverse=True`` analyses the
-    documents in reverse order (into a cache of its own, nothing saved): if memory
-    follows particular documents, its high point moves; if it accumulates, it does not."""
+    documents in reverse order (run stage ``reverse`` first; a cache of its own, nothing
+    saved): if memory follows particular documents, its high point moves; if it
+    accumulates, it does not."""
     from analysis import text
 
     source = path_in(work, "documents", n)
     if not source.exists():
         stage_import(n=n, work=work)
-    if reverse:
+    if reverse:  # the reversed file is written by stage "reverse", in its own process
         reversed_source = path_in(work, "documents-reversed", n)
-        pd.read_parquet(source).iloc[::-1].to_parquet(reversed_source, index=False, row_group_size=2000)
         shutil.rmtree(path_in(work, "cache-reversed", n, ""), ignore_errors=True)
         with timed():
             data = text.analyse_corpus(reversed_source, path_in(work, "cache-reversed", n, ""),
@@ -216,6 +219,18 @@ def stage_analyse_dataset(n=None, work=".", workers=1, reverse=False):
         data = text.analyse_corpus(source, path_in(work, "cache", n, ""), tokenizer=tokenizer, progress=False)
     data.save(path_in(work, "dataset", n, ".json"))
     return {"docs": len(data.parts)}
+
+
+@register("reverse")
+def stage_reverse(n=None, work="."):
+    """Set-up for ``analyse_dataset`` with ``reverse``, not timed: the documents file in
+    reverse order, written by its own process so the timed run starts with clean memory."""
+    source = path_in(work, "documents", n)
+    if not source.exists():
+        stage_import(n=n, work=work)
+    documents = pd.read_parquet(source)
+    documents.iloc[::-1].to_parquet(path_in(work, "documents-reversed", n), index=False, row_group_size=2000)
+    return {"docs": len(documents)}
 
 
 @register("tokens_dataset")
@@ -241,28 +256,30 @@ def stage_tokens_dataset(n=None, work="."):
 
 @register("frames_dataset")
 def stage_frames_dataset(n=None, work="."):
-    """The default frame detector (rules, voices from the quotes), batch by batch from the dataset."""
-    from analysis import text
-    from analysis.frames import detect_frames
-
+    """The default frame detector (voices from the quotes), batch by batch from the dataset."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from analysis import text
+    from analysis.frames import DETECTOR_COLUMNS, detect_frames
+
     data = text.TextDataset.load(path_in(work, "dataset", n, ".json"))
     counts = {"sentences": 0, "morphemes": 0, "hits": 0}
+    columns = [*DETECTOR_COLUMNS, "sentence_voice"]  # one schema for every batch
     writer = None
     with timed():
         # Hits written a batch at a time, so memory holds one batch's tables and hits.
         for batch in data.iter_batches():
             found = detect_frames(batch.sentences, batch.morphemes, quotes=batch.quotes)
-            found = found.astype({c: "str" for c in found.columns if found[c].dtype == object})  # one schema
-            hits = pa.Table.from_pandas(found, preserve_index=False)
+            counts["sentences"] += len(batch.sentences)
+            counts["morphemes"] += len(batch.morphemes)
+            counts["hits"] += len(found)
+            if not len(found):  # an empty table's columns carry no types to write
+                continue
+            hits = pa.Table.from_pandas(found.reindex(columns=columns), preserve_index=False)
             if writer is None:
                 writer = pq.ParquetWriter(path_in(work, "hits", n), hits.schema)
             writer.write_table(hits.cast(writer.schema))
-            counts["sentences"] += len(batch.sentences)
-            counts["morphemes"] += len(batch.morphemes)
-            counts["hits"] += hits.num_rows
         if writer is not None:
             writer.close()
     return counts

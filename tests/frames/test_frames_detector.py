@@ -1,8 +1,11 @@
 """The learned model, the detector that combines it with the rules, and how both are scored."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import NotFittedError
 
 from analysis.frames import (Detector, FrameClassifier, detect_frames, load_classifier, load_detector,
                              rank_for_coding, read_codebook, read_coding_sheet, rules_only, save_classifier,
@@ -47,11 +50,31 @@ def test_character_features_are_learnt_from_the_texts_and_saved_with_the_model(c
         FrameClassifier(seed=1, features="words").fit(TEXTS, LABELS)
 
 
-def test_the_sentence_encoder_remains_a_choice(tmp_path):
+def test_a_failed_refit_leaves_the_model_as_it_was(classifier):
+    model = FrameClassifier(seed=3).fit(TEXTS, LABELS)
+    before = model.predict_proba(TEXTS)
+    with pytest.raises(ValueError, match="both coded 1 and coded 0"):
+        model.fit(TEXTS[::-1] + ["새 문장입니다."], LABELS.iloc[::-1].reset_index(drop=True).assign(japan_rivalry=0)
+                  .pipe(lambda t: pd.concat([t, t.iloc[:1]], ignore_index=True)))
+    pd.testing.assert_frame_equal(model.predict_proba(TEXTS), before)
+
+
+def test_the_sentence_encoder_remains_a_choice_and_old_saves_load(tmp_path):
     model = FrameClassifier(seed=3, features="use").fit(TEXTS, LABELS)
     assert model.coef_.shape == (2, 512) and not hasattr(model, "vocabulary_")
-    loaded = load_classifier(save_classifier(model, tmp_path / "use"))
-    pd.testing.assert_frame_equal(loaded.predict_proba(TEXTS), model.predict_proba(TEXTS))
+    folder = save_classifier(model, tmp_path / "use")
+    pd.testing.assert_frame_equal(load_classifier(folder).predict_proba(TEXTS), model.predict_proba(TEXTS))
+    # A classifier saved before character features existed (format 1, no "features")
+    # is a sentence-encoder model.
+    settings = json.loads((folder / "classifier.json").read_text(encoding="utf-8"))
+    settings["format"] = "analysis.frames.classifier/1"
+    del settings["params"]["features"], settings["vocabulary"]
+    (folder / "classifier.json").write_text(json.dumps(settings), encoding="utf-8")
+    old = load_classifier(folder)
+    assert old.features == "use"
+    pd.testing.assert_frame_equal(old.predict_proba(TEXTS), model.predict_proba(TEXTS))
+    with pytest.raises(NotFittedError):  # a chars model needs its own vocabulary, never the texts it scores
+        old.set_params(features="chars").predict_proba(TEXTS)
 
 
 def test_uncertainty_sampling_puts_the_closest_to_the_threshold_first(classifier):

@@ -48,6 +48,7 @@ from analysis.io import write_all, write_json
 __all__ = ["FrameClassifier", "embed_sentences", "load_classifier", "rank_for_coding", "save_classifier"]
 
 SAVE_FORMAT = "analysis.frames.classifier/2"
+_OLD_FORMAT = "analysis.frames.classifier/1"  # before character features: always the sentence encoder
 FEATURES = ("chars", "use")
 NGRAMS = (2, 4)  # character n-grams within words; 2-5 across words scored the same (data/frames-dev, round 7)
 _ENCODER = []  # the loaded encoder, one per process (its weights take a second to read)
@@ -79,8 +80,8 @@ class FrameClassifier(BaseEstimator):
     """One logistic regression per frame on character n-grams or sentence embeddings.
 
     ``features`` is ``"chars"`` or ``"use"`` (see the module's notes). ``C`` is the
-    inverse regularisation strength (``None``: 10 for chars, 1 for use, the values that
-    scored best on the development set), ``class_weight`` balances rare frames
+    inverse regularisation strength (``None``: 10 for chars, 1 for use; chosen on the
+    fresh sets of ``data/frames-dev`` before the last was coded), ``class_weight`` balances rare frames
     (``"balanced"``), ``threshold`` the probability at and above which a sentence is
     predicted to carry a frame: one number, or a dict per frame. Fitted attributes:
     ``frames_`` (frame ids, the label columns), ``coef_`` (frames x features),
@@ -101,35 +102,36 @@ class FrameClassifier(BaseEstimator):
         return TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, min_df=1 if vocabulary else 2,
                                sublinear_tf=True, vocabulary=vocabulary, dtype=np.float64)
 
-    def _features(self, texts, embeddings):
+    def _features(self, texts, embeddings, vectorizer=None):
+        """The feature matrix; for chars, from ``vectorizer`` (a fitted one; by default
+        the fitted model's own)."""
         if self.features == "use":
             return embed_sentences(texts) if embeddings is None else np.asarray(embeddings, np.float32)
-        if embeddings is not None:
-            raise ValueError("embeddings are for features='use'; character features are computed from the texts")
-        if texts is None:
-            raise ValueError("the texts are needed to compute character features")
-        texts = [str(t) for t in texts]
-        if not hasattr(self, "vocabulary_"):
-            self._tfidf = self._vectorizer().fit(texts)
-            self.vocabulary_ = self._tfidf.get_feature_names_out().tolist()
-            self.idf_ = self._tfidf.idf_
-        elif not hasattr(self, "_tfidf"):
-            self._tfidf = self._vectorizer(self.vocabulary_)
-            self._tfidf.idf_ = self.idf_
-        return self._tfidf.transform(texts)
+        _require_texts(texts, embeddings)
+        if vectorizer is None:
+            if not hasattr(self, "vocabulary_"):
+                raise NotFittedError("this FrameClassifier has no character vocabulary; fit it with features='chars'")
+            if not hasattr(self, "_tfidf"):
+                self._tfidf = self._vectorizer(self.vocabulary_)
+                self._tfidf.idf_ = self.idf_
+            vectorizer = self._tfidf
+        return vectorizer.transform([str(t) for t in texts])
 
     def fit(self, texts: Sequence[str] | None, labels: pd.DataFrame,
             embeddings: np.ndarray | None = None) -> FrameClassifier:
         """Fit one model per column of ``labels`` (0/1; rows aligned with ``texts``).
 
         With ``features="use"``, ``embeddings`` may be passed when already computed
-        (:func:`embed_sentences`) and ``texts`` be ``None``.
+        (:func:`embed_sentences`) and ``texts`` be ``None``. A fit that fails leaves the
+        model as it was.
         """
         if self.features not in FEATURES:
             raise ValueError(f"features must be one of {FEATURES}, not {self.features!r}")
-        for attribute in ("vocabulary_", "idf_", "_tfidf"):
-            self.__dict__.pop(attribute, None)  # a refit learns its own vocabulary
-        X = self._features(texts, embeddings)
+        vectorizer = None
+        if self.features == "chars":
+            _require_texts(texts, embeddings)
+            vectorizer = self._vectorizer().fit([str(t) for t in texts])
+        X = self._features(texts, embeddings, vectorizer)
         if X.shape[0] != len(labels):
             raise ValueError(f"{X.shape[0]} texts but {len(labels)} rows of labels")
         C = self.C if self.C is not None else (10.0 if self.features == "chars" else 1.0)
@@ -144,6 +146,12 @@ class FrameClassifier(BaseEstimator):
             coefs.append(model.coef_[0])
             intercepts.append(model.intercept_[0])
             positives.append(int(y.sum()))
+        # Only now, with every frame fitted, does the model change.
+        for attribute in ("vocabulary_", "idf_", "_tfidf"):
+            self.__dict__.pop(attribute, None)
+        if vectorizer is not None:
+            self._tfidf, self.idf_ = vectorizer, vectorizer.idf_
+            self.vocabulary_ = vectorizer.get_feature_names_out().tolist()
         self.frames_ = frames
         self.coef_ = np.array(coefs)
         self.intercept_ = np.array(intercepts)
@@ -167,6 +175,13 @@ class FrameClassifier(BaseEstimator):
         """0/1 per frame: the probability at or above the frame's threshold."""
         proba = self.predict_proba(texts, embeddings)
         return pd.DataFrame({f: (proba[f] >= self.thresholds_[f]).astype(int) for f in self.frames_})
+
+
+def _require_texts(texts, embeddings) -> None:
+    if embeddings is not None:
+        raise ValueError("embeddings are for features='use'; character features are computed from the texts")
+    if texts is None:
+        raise ValueError("the texts are needed to compute character features")
 
 
 def rank_for_coding(model: FrameClassifier, texts: Sequence[str], n: int = 50,
@@ -214,9 +229,12 @@ def load_classifier(path: str | Path) -> FrameClassifier:
     """Load a classifier written by :func:`save_classifier`."""
     folder = Path(path)
     settings = json.loads((folder / "classifier.json").read_text(encoding="utf-8"))
-    if settings.get("format") != SAVE_FORMAT:
+    if settings.get("format") not in (SAVE_FORMAT, _OLD_FORMAT):
         raise ValueError(f"{folder} is not a saved frame classifier ({SAVE_FORMAT})")
-    model = FrameClassifier(**settings["params"])
+    params = settings["params"]
+    if settings["format"] == _OLD_FORMAT:
+        params = {**params, "features": "use"}
+    model = FrameClassifier(**params)
     with np.load(folder / "weights.npz", allow_pickle=False) as weights:
         model.coef_, model.intercept_ = weights["coef"], weights["intercept"]
         if settings.get("vocabulary") is not None:
