@@ -136,6 +136,10 @@ def test_corpus_then_topics_and_frames_on_its_folder_analyse_once(tmp_path, caps
     assert "K = " in out and ("among the K with stability" in out or "no K reached stability" in out)
     sweep = pd.read_csv(tmp_path / "t" / "k_sweep.csv")
     assert sweep.k.tolist() == [3, 4] and (sweep.n_seeds == 3).all()
+    # NMF (the default) sweeps on the counts: every score but the window-based two.
+    runs = pd.read_csv(tmp_path / "t" / "k_sweep_runs.csv")
+    assert runs[["npmi_doc", "exclusivity", "heldout_ll", "stability"]].notna().all().all()
+    assert runs[["npmi", "c_v"]].isna().all().all()
     terms = pd.read_csv(tmp_path / "t" / "topic_terms.csv")
     assert terms.term.str.len().min() >= 3  # --min-len, as the notebooks' MIN_LEN
     hits = pd.read_csv(tmp_path / "h.csv", dtype={"doc_id": str})

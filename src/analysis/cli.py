@@ -255,15 +255,15 @@ def _cmd_topics(args: argparse.Namespace) -> int:
         unit = settings.resolve_unit(_count_documents(documents))
         text = _analyse_input(documents, tokenizer, args.cache_dir)
     del documents
-    # The model needs only the token lists (one K with NMF or scikit-learn LDA: only their
-    # counts, built a batch at a time); the passages shown for each topic are read back
-    # afterwards, for those units only.
+    # The model needs only the token lists (NMF or scikit-learn LDA, one K or a sweep: only
+    # their counts, built a batch at a time); the passages shown for each topic are read
+    # back afterwards, for those units only.
     from analysis.topics.model import COUNT_ENGINES, count_terms
 
     batches = (tokens_by_unit(batch.morphemes, unit=unit, tokenizer=tokenizer)
                for batch in _iter_text(text, ("morphemes",), {"morphemes": ["para_id", "sent_id", "lemma", "tag"]}))
     counts, parts = None, []
-    if args.engine in COUNT_ENGINES and len(args.k) == 1:
+    if args.engine in COUNT_ENGINES:
         def keep_ids(tables):
             for table in tables:
                 parts.append(table.drop(columns=["tokens"]))
@@ -277,7 +277,7 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     del parts
     from analysis.topics import save_model, write_topic_explorer_html
 
-    k = _choose_k(args, units, settings) if len(args.k) > 1 else args.k[0]
+    k = _choose_k(args, units, settings, counts) if len(args.k) > 1 else args.k[0]
     result = run_topics(units, k=k, seed=args.seed, out_dir=args.out, engine=args.engine, min_df=settings.min_df,
                         max_df=settings.max_df, counts=counts)
     result["files"]["topic_thoughts"] = _write_thoughts(result["model"], _thought_passages(result["model"], units, text),
@@ -297,14 +297,15 @@ def _read_settings(args: argparse.Namespace):
                                ("unit", "min_df", "max_df", "min_len", "stopwords", "userdict", "synonyms")})
 
 
-def _choose_k(args: argparse.Namespace, units, settings) -> int:
-    """Sweep the K list over three seeds, write the sweep beside the model, return the chosen K."""
+def _choose_k(args: argparse.Namespace, units, settings, counts=None) -> int:
+    """Sweep the K list over three seeds, write the sweep beside the model, return the chosen K
+    (on the units' counts when given: no window-based npmi and c_v, the rest the same)."""
     from analysis.io import write_table
     from analysis.topics import choose_k, summarise_sweep, sweep_k
 
     seeds = [args.seed, args.seed + 1, args.seed + 2]
-    runs = sweep_k(units, args.k, seeds, engine=args.engine, min_df=settings.min_df, max_df=settings.max_df,
-                   progress=False)
+    runs = sweep_k(None if counts is not None else units, args.k, seeds, engine=args.engine, min_df=settings.min_df,
+                   max_df=settings.max_df, progress=False, counts=counts)
     summary = summarise_sweep(runs)
     write_table(runs.round(6), Path(args.out) / "k_sweep_runs.csv")
     write_table(summary.round(6), Path(args.out) / "k_sweep.csv")

@@ -80,3 +80,23 @@ def test_a_covariate_engine_sweeps_a_units_table_with_its_covariate():
     with pytest.raises(ValueError, match="covariate column 'speaker'"):
         T.sweep_k(table["tokens"].tolist(), ks=[2], seeds=[1], engine="dmr", min_df=1,
                 options={"metadata": "speaker"}, progress=False)
+
+
+@pytest.mark.parametrize("engine", ["nmf", "sklearn-lda"])
+def test_a_sweep_on_counts_gives_the_runs_of_a_sweep_on_token_lists(seed_corpus, units, engine):
+    # Real units (the bundled pages' paragraphs, where a subsample leaves terms no fitted
+    # unit has) and the synthetic ones; every score but the window-based two is the same.
+    from analysis.text import analyse_documents, tokens_by_unit
+    from analysis.topics.model import as_token_lists, count_terms
+
+    real = tokens_by_unit(analyse_documents(seed_corpus.documents, progress=False).morphemes, unit="paragraph")
+    for table, min_df in ((real, 1), (units, 2)):
+        texts = as_token_lists(table)
+        counts = count_terms([texts[:5], texts[5:]])
+        settings = dict(ks=[2, 3], seeds=[1, 2], engine=engine, progress=False, topn=5, min_df=min_df, max_df=0.9)
+        tokens = T.sweep_k(table, **settings)
+        counted = T.sweep_k(None, counts=counts, **settings)
+        same = ["k", "seed", "npmi_doc", "exclusivity", "heldout_ll", "perplexity", "stability", "n_train", "n_fit",
+                "n_heldout"]
+        pd.testing.assert_frame_equal(counted[same], tokens[same], check_exact=True)
+        assert counted[["npmi", "c_v"]].isna().all().all() and tokens["c_v"].notna().all()

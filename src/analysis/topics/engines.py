@@ -266,10 +266,14 @@ def _loglik_nmf(native, X, texts, seed, options, covariates=None):
     # NMF has no likelihood; its held-out fit is how much of the held-out TF-IDF the
     # topics reconstruct: minus the relative error, so that higher is better here too.
     tfidf, nmf = native
-    V = tfidf.transform(X)
-    W = nmf.transform(V)
-    residual = V - W @ nmf.components_
-    return float(-np.linalg.norm(residual) / max(np.sqrt(V.multiply(V).sum()), 1e-12))
+    V = tfidf.transform(X).tocoo()
+    W, H = nmf.transform(V.tocsr()), nmf.components_
+    # ||V - WH||^2 without the dense units x terms residual (4,700 held-out units of a
+    # 50,000-document corpus made it 3 GB): ||V||^2 - 2 <V, WH> over V's nonzeros + ||WH||^2.
+    v2 = float(V.data @ V.data)
+    cross = float(V.data @ np.einsum("ik,ik->i", W[V.row], H[:, V.col].T))
+    wh2 = float(np.sum((W.T @ W) * (H @ H.T)))
+    return float(-np.sqrt(max(v2 - 2 * cross + wh2, 0.0)) / max(np.sqrt(v2), 1e-12))
 
 
 ENGINES: dict[str, _Engine] = {

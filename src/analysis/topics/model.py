@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer
@@ -125,7 +126,9 @@ def _prune_terms(X, vocabulary: list[str], min_df: int | float, max_df: int | fl
     if high < low:
         raise ValueError("max_df corresponds to < documents than min_df")
     frequency = np.bincount(X.indices, minlength=X.shape[1])
-    kept = np.flatnonzero((frequency <= high) & (frequency >= low))
+    # A term no unit of these has (possible when X is a subset of the rows it was counted
+    # on) is no term of theirs, whatever min_df says: CountVectorizer never sees it.
+    kept = np.flatnonzero((frequency <= high) & (frequency >= max(low, 1)))
     if len(kept) == 0:
         raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
     return X[:, kept].tocsr(), [vocabulary[i] for i in kept]
@@ -330,6 +333,32 @@ class TopicModel(BaseEstimator):
         if isinstance(docs_tokens, pd.DataFrame) and self.engine in ("dmr", "gdmr"):
             covariates = self._read_covariates(docs_tokens, self.options_, empty)
         return X, texts, empty, covariates
+
+    def score_counts(self, X, vocabulary: list[str]) -> float:
+        """:meth:`score` from the units' term counts (columns named by ``vocabulary``, as
+        :func:`count_terms` gives them) instead of their token lists: the same number.
+        Only for the engines that see nothing but the counts (``nmf``, ``sklearn-lda``).
+
+        Example
+        -------
+        >>> X, vocabulary = count_terms([[["인공지능", "데이터"], ["인공지능", "데이터"]], [["일본", "추월"]] * 2])
+        >>> model = TopicModel("nmf", k=2, seed=0).fit_counts(X, vocabulary)
+        >>> model.score_counts(X, vocabulary) == model.score([["인공지능", "데이터"]] * 2 + [["일본", "추월"]] * 2)
+        True
+        """
+        check_fitted(self)
+        if self.engine not in COUNT_ENGINES or self.engine_model_ is None:
+            raise NotImplementedError(f"score_counts serves fitted {', '.join(COUNT_ENGINES)} models; use score()")
+        column = {term: i for i, term in enumerate(vocabulary)}
+        picked = np.array([column.get(term, -1) for term in self.vocabulary_])
+        known = np.flatnonzero(picked >= 0)  # a model term these counts never name stays a zero column
+        select = sp.csr_matrix((np.ones(len(known), X.dtype), (picked[known], known)),
+                               shape=(len(vocabulary), len(self.vocabulary_)))
+        X = (X.tocsr() @ select).tocsr()
+        empty = np.asarray(X.sum(axis=1)).ravel() == 0
+        if not (~empty).any():
+            return float("nan")
+        return ENGINES[self.engine].loglik(self.engine_model_, X[~empty], None, int(self.seed), self.options_, None)
 
     def transform(self, docs_tokens) -> np.ndarray:
         """Topic distributions (n x K) for new units; unknown terms are ignored.

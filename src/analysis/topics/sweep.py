@@ -18,7 +18,8 @@ from tqdm.auto import tqdm
 from analysis.settings import DEFAULTS
 from analysis.topics.engines import DEFAULT_ENGINE
 from analysis.topics.model import TopicModel, as_token_lists, top_terms
-from analysis.topics.quality import score_coherence, score_exclusivity, score_npmi_documents, score_stability
+from analysis.topics.quality import (score_coherence, score_exclusivity, score_npmi_counts, score_npmi_documents,
+                                     score_stability)
 
 __all__ = ["choose_k", "summarise_sweep", "sweep_k"]
 
@@ -37,6 +38,7 @@ def sweep_k(
     subsample: float = 0.8,
     topn: int = 10,
     progress: bool = True,
+    counts: tuple | None = None,
 ) -> pd.DataFrame:
     """Fit every (k, seed) and score it; one row per run.
 
@@ -61,6 +63,12 @@ def sweep_k(
     (the subsample each run fits), ``n_heldout``.  ``summarise_sweep`` gives
     one row per k.
 
+    With ``counts`` (``(X, vocabulary)`` from :func:`analysis.topics.model.count_terms`,
+    one row per unit) and an engine that sees only the counts (``nmf``, ``sklearn-lda``),
+    every run fits and is scored on rows of the matrix, and ``tokens`` may be ``None``:
+    the same runs and numbers without every unit's token list, except ``npmi`` and
+    ``c_v``, which need the tokens in order and are ``nan``.
+
     Example
     -------
     >>> units = [["인공지능", "데이터", "산업"], ["일본", "추월", "경제"]] * 10
@@ -68,12 +76,14 @@ def sweep_k(
     >>> runs[["k", "seed", "n_train", "n_fit", "n_heldout"]].values.tolist()
     [[2, 1, 18, 14, 2], [2, 2, 18, 14, 2], [3, 1, 18, 14, 2], [3, 2, 18, 14, 2]]
     """
+    if counts is not None:
+        return _sweep_counts(counts, list(ks), list(seeds), engine=engine, min_df=min_df, max_df=max_df,
+                             options=options, holdout=holdout, holdout_seed=holdout_seed, subsample=subsample,
+                             topn=topn, progress=progress)
     texts = as_token_lists(tokens)
     seeds = list(seeds)
     ks = list(ks)
-    rng = np.random.default_rng(seeds[0] if holdout_seed is None else holdout_seed)
-    is_heldout = np.zeros(len(texts), dtype=bool)
-    is_heldout[rng.permutation(len(texts))[: int(round(holdout * len(texts)))]] = True
+    is_heldout = _draw_heldout(len(texts), holdout, seeds[0] if holdout_seed is None else holdout_seed)
     train = [t for t, h in zip(texts, is_heldout) if not h]
     heldout = [t for t, h in zip(texts, is_heldout) if h]
     # A units table goes to each fit as rows, so covariates (dmr, gdmr) travel with them.
@@ -86,7 +96,7 @@ def sweep_k(
             models = []
             for seed in seeds:
                 bar.set_postfix(k=k, seed=seed)
-                picked = np.random.default_rng(seed).permutation(len(train))[: max(1, int(round(subsample * len(train))))]
+                picked = _draw_subsample(len(train), subsample, seed)
                 model = TopicModel(engine, k, seed=seed, min_df=min_df, max_df=max_df, options=options)
                 rows_fit = sorted(picked)
                 model.fit([train[i] for i in rows_fit] if table is None else table.iloc[train_rows[rows_fit]])
@@ -114,17 +124,67 @@ def sweep_k(
                 )
                 models.append(model)
                 bar.update()
-            pairwise = np.full((len(models), len(models)), np.nan)
-            for i in range(len(models)):
-                for j in range(i + 1, len(models)):
-                    pairwise[i, j] = pairwise[j, i] = score_stability(models[i], models[j], topn=topn)[0]
-            for i in range(len(models)):
-                others = np.delete(pairwise[i], i)
-                rows[-len(models) + i]["stability"] = float(others.mean()) if others.size else float("nan")
-    return pd.DataFrame(rows)[
-        ["k", "seed", "npmi_doc", "npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability", "n_train",
-         "n_fit", "n_heldout"]
-    ]
+            _add_stability(rows, models, topn)
+    return pd.DataFrame(rows)[RUN_COLUMNS]
+
+
+RUN_COLUMNS = ["k", "seed", "npmi_doc", "npmi", "c_v", "exclusivity", "heldout_ll", "perplexity", "stability",
+               "n_train", "n_fit", "n_heldout"]
+
+
+def _draw_heldout(n: int, holdout: float, seed: int) -> np.ndarray:
+    is_heldout = np.zeros(n, dtype=bool)
+    is_heldout[np.random.default_rng(seed).permutation(n)[: int(round(holdout * n))]] = True
+    return is_heldout
+
+
+def _draw_subsample(n_train: int, subsample: float, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).permutation(n_train)[: max(1, int(round(subsample * n_train)))]
+
+
+def _add_stability(rows: list[dict], models: list[TopicModel], topn: int) -> None:
+    """Each of the last ``len(models)`` rows gets its mean stability against the others."""
+    pairwise = np.full((len(models), len(models)), np.nan)
+    for i in range(len(models)):
+        for j in range(i + 1, len(models)):
+            pairwise[i, j] = pairwise[j, i] = score_stability(models[i], models[j], topn=topn)[0]
+    for i in range(len(models)):
+        others = np.delete(pairwise[i], i)
+        rows[-len(models) + i]["stability"] = float(others.mean()) if others.size else float("nan")
+
+
+def _sweep_counts(counts, ks, seeds, *, engine, min_df, max_df, options, holdout, holdout_seed, subsample, topn,
+                  progress) -> pd.DataFrame:
+    """:func:`sweep_k` on rows of a count matrix: the same draws, fits and scores."""
+    X, vocabulary = counts[0].tocsr(), list(counts[1])
+    index = {term: i for i, term in enumerate(vocabulary)}
+    is_heldout = _draw_heldout(X.shape[0], holdout, seeds[0] if holdout_seed is None else holdout_seed)
+    train_rows, heldout_rows = np.flatnonzero(~is_heldout), np.flatnonzero(is_heldout)
+    train, heldout = X[train_rows], X[heldout_rows]
+    rows = []
+    with tqdm(total=len(ks) * len(seeds), desc="sweep_k", disable=not progress) as bar:
+        for k in ks:
+            models = []
+            for seed in seeds:
+                bar.set_postfix(k=k, seed=seed)
+                picked = np.sort(_draw_subsample(len(train_rows), subsample, seed))
+                model = TopicModel(engine, k, seed=seed, min_df=min_df, max_df=max_df, options=options)
+                model.fit_counts(train[picked], vocabulary)
+                terms = top_terms(model, topn)
+                heldout_ll = model.score_counts(heldout, vocabulary) if len(heldout_rows) else float("nan")
+                rows.append({
+                    "k": k, "seed": seed,
+                    "npmi_doc": float(np.nanmean(score_npmi_counts(terms, train, index, topn=topn))),
+                    "npmi": float("nan"), "c_v": float("nan"),  # window-based: they need the tokens in order
+                    "exclusivity": score_exclusivity(model.topic_term_, topn=topn).mean(),
+                    "heldout_ll": heldout_ll,
+                    "perplexity": float(np.exp(-heldout_ll)) if engine != "nmf" else float("nan"),
+                    "n_train": len(train_rows), "n_fit": len(picked), "n_heldout": len(heldout_rows),
+                })
+                models.append(model)
+                bar.update()
+            _add_stability(rows, models, topn)
+    return pd.DataFrame(rows)[RUN_COLUMNS]
 
 
 def summarise_sweep(runs: pd.DataFrame) -> pd.DataFrame:
