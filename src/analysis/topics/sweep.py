@@ -90,38 +90,39 @@ def sweep_k(
     table = tokens.reset_index(drop=True) if isinstance(tokens, pd.DataFrame) else None
     train_rows = np.flatnonzero(~is_heldout)
 
+    def fit_and_score(k, seed):
+        rows_fit = sorted(_draw_subsample(len(train), subsample, seed))
+        model = TopicModel(engine, k, seed=seed, min_df=min_df, max_df=max_df, options=options)
+        model.fit([train[i] for i in rows_fit] if table is None else table.iloc[train_rows[rows_fit]])
+        terms = top_terms(model, topn)
+        coherence = score_coherence(terms, train, topn=topn)
+        try:
+            heldout_units = heldout if table is None else table.iloc[np.flatnonzero(is_heldout)]
+            heldout_ll = model.score(heldout_units) if heldout else float("nan")
+        except NotImplementedError:  # dmr, gdmr given token lists: no covariate to infer with
+            heldout_ll = float("nan")
+        return model, {"npmi_doc": float(np.nanmean(score_npmi_documents(terms, train, topn=topn))),
+                       "npmi": coherence["c_npmi"].mean(), "c_v": coherence["c_v"].mean(),
+                       "heldout_ll": heldout_ll, "n_fit": len(rows_fit)}
+
+    return _run_sweep(ks, seeds, fit_and_score, engine=engine, topn=topn, progress=progress,
+                      sizes={"n_train": len(train), "n_heldout": len(heldout)})
+
+
+def _run_sweep(ks, seeds, fit_and_score, *, engine, topn, progress, sizes) -> pd.DataFrame:
+    """Every (k, seed) through ``fit_and_score`` (a model and its own scores), then the
+    scores every engine shares: exclusivity, perplexity and stability across seeds."""
     rows = []
     with tqdm(total=len(ks) * len(seeds), desc="sweep_k", disable=not progress) as bar:
         for k in ks:
             models = []
             for seed in seeds:
                 bar.set_postfix(k=k, seed=seed)
-                picked = _draw_subsample(len(train), subsample, seed)
-                model = TopicModel(engine, k, seed=seed, min_df=min_df, max_df=max_df, options=options)
-                rows_fit = sorted(picked)
-                model.fit([train[i] for i in rows_fit] if table is None else table.iloc[train_rows[rows_fit]])
-                terms = top_terms(model, topn)
-                coherence = score_coherence(terms, train, topn=topn)
-                try:
-                    heldout_units = heldout if table is None else table.iloc[np.flatnonzero(is_heldout)]
-                    heldout_ll = model.score(heldout_units) if heldout else float("nan")
-                except NotImplementedError:  # dmr, gdmr given token lists: no covariate to infer with
-                    heldout_ll = float("nan")
-                rows.append(
-                    {
-                        "k": k,
-                        "seed": seed,
-                        "npmi_doc": float(np.nanmean(score_npmi_documents(terms, train, topn=topn))),
-                        "npmi": coherence["c_npmi"].mean(),
-                        "c_v": coherence["c_v"].mean(),
-                        "exclusivity": score_exclusivity(model.topic_term_, topn=topn).mean(),
-                        "heldout_ll": heldout_ll,
-                        "perplexity": float(np.exp(-heldout_ll)) if engine != "nmf" else float("nan"),
-                        "n_train": len(train),
-                        "n_fit": len(picked),
-                        "n_heldout": len(heldout),
-                    }
-                )
+                model, scores = fit_and_score(k, seed)
+                heldout_ll = scores["heldout_ll"]
+                rows.append({"k": k, "seed": seed, **scores, **sizes,
+                             "exclusivity": score_exclusivity(model.topic_term_, topn=topn).mean(),
+                             "perplexity": float(np.exp(-heldout_ll)) if engine != "nmf" else float("nan")})
                 models.append(model)
                 bar.update()
             _add_stability(rows, models, topn)
@@ -161,30 +162,19 @@ def _sweep_counts(counts, ks, seeds, *, engine, min_df, max_df, options, holdout
     is_heldout = _draw_heldout(X.shape[0], holdout, seeds[0] if holdout_seed is None else holdout_seed)
     train_rows, heldout_rows = np.flatnonzero(~is_heldout), np.flatnonzero(is_heldout)
     train, heldout = X[train_rows], X[heldout_rows]
-    rows = []
-    with tqdm(total=len(ks) * len(seeds), desc="sweep_k", disable=not progress) as bar:
-        for k in ks:
-            models = []
-            for seed in seeds:
-                bar.set_postfix(k=k, seed=seed)
-                picked = np.sort(_draw_subsample(len(train_rows), subsample, seed))
-                model = TopicModel(engine, k, seed=seed, min_df=min_df, max_df=max_df, options=options)
-                model.fit_counts(train[picked], vocabulary)
-                terms = top_terms(model, topn)
-                heldout_ll = model.score_counts(heldout, vocabulary) if len(heldout_rows) else float("nan")
-                rows.append({
-                    "k": k, "seed": seed,
-                    "npmi_doc": float(np.nanmean(score_npmi_counts(terms, train, index, topn=topn))),
-                    "npmi": float("nan"), "c_v": float("nan"),  # window-based: they need the tokens in order
-                    "exclusivity": score_exclusivity(model.topic_term_, topn=topn).mean(),
-                    "heldout_ll": heldout_ll,
-                    "perplexity": float(np.exp(-heldout_ll)) if engine != "nmf" else float("nan"),
-                    "n_train": len(train_rows), "n_fit": len(picked), "n_heldout": len(heldout_rows),
-                })
-                models.append(model)
-                bar.update()
-            _add_stability(rows, models, topn)
-    return pd.DataFrame(rows)[RUN_COLUMNS]
+
+    def fit_and_score(k, seed):
+        picked = np.sort(_draw_subsample(len(train_rows), subsample, seed))
+        model = TopicModel(engine, k, seed=seed, min_df=min_df, max_df=max_df, options=options)
+        model.fit_counts(train[picked], vocabulary)
+        terms = top_terms(model, topn)
+        return model, {"npmi_doc": float(np.nanmean(score_npmi_counts(terms, train, index, topn=topn))),
+                       "npmi": float("nan"), "c_v": float("nan"),  # window-based: they need the tokens in order
+                       "heldout_ll": model.score_counts(heldout, vocabulary) if len(heldout_rows) else float("nan"),
+                       "n_fit": len(picked)}
+
+    return _run_sweep(ks, seeds, fit_and_score, engine=engine, topn=topn, progress=progress,
+                      sizes={"n_train": len(train_rows), "n_heldout": len(heldout_rows)})
 
 
 def summarise_sweep(runs: pd.DataFrame) -> pd.DataFrame:
