@@ -449,19 +449,25 @@ def stage_detect(n=None, work="."):
     return {"sentences": len(sentences), "morphemes": len(morphemes), "hits": len(hits)}
 
 
+def find_candidates(sentences, morphemes) -> pd.DataFrame:
+    """The sentences the learned model would see: those with any frame's cue (doc_id, sent_id, text)."""
+    from analysis.frames.matcher import find_cue_sentences
+
+    cues = find_cue_sentences(morphemes)
+    return cues[["doc_id", "sent_id"]].drop_duplicates().merge(sentences[["doc_id", "sent_id", "text"]])
+
+
 @register("score")
 def stage_score(n=None, work="."):
     """The shipped classifier (character n-grams) on every candidate sentence (a frame
     cue) of the corpus: what a detector whose every frame used the model would add."""
     from analysis.frames.detector import load_detector
-    from analysis.frames.matcher import find_cue_sentences
 
     sentences = pd.read_parquet(path_in(work, "sentences", n))
     morphemes = pd.read_parquet(path_in(work, "morphemes", n))
     classifier = load_detector().classifier
     with timed():
-        cues = find_cue_sentences(morphemes)
-        candidates = cues[["doc_id", "sent_id"]].drop_duplicates().merge(sentences[["doc_id", "sent_id", "text"]])
+        candidates = find_candidates(sentences, morphemes)
         classifier.predict_proba(candidates["text"].tolist())
     return {"sentences": len(sentences), "candidates": len(candidates),
             "sentences_per_second": round(len(candidates) / TIMER["seconds"], 1)}
@@ -474,14 +480,12 @@ def stage_embed(n=None, work=".", sample=3000, seed=1):
     import numpy as np
 
     from analysis.frames.classifier import embed_sentences
-    from analysis.frames.matcher import find_cue_sentences
 
     sentences = pd.read_parquet(path_in(work, "sentences", n))
     morphemes = pd.read_parquet(path_in(work, "morphemes", n))
     t0 = time.perf_counter()
-    cues = find_cue_sentences(morphemes)
+    candidates = find_candidates(sentences, morphemes)
     cue_seconds = time.perf_counter() - t0
-    candidates = cues[["doc_id", "sent_id"]].drop_duplicates().merge(sentences[["doc_id", "sent_id", "text"]])
     picked = candidates.iloc[np.sort(np.random.default_rng(seed).permutation(len(candidates))[:sample])]
     embed_sentences(["준비"])  # the encoder's load is not part of the per-sentence cost
     with timed():

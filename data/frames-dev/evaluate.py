@@ -158,7 +158,8 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
     texts = dev["text"].tolist()
     cues = cue_mask(tables, frames, len(dev))
     labels = dev[FRAMES].astype(int)
-    oof = out_of_fold([t for t, keep in zip(texts, tune) if keep], labels[tune].reset_index(drop=True),
+    tune_texts = [t for t, keep in zip(texts, tune) if keep]
+    oof = out_of_fold(tune_texts, labels[tune].reset_index(drop=True),
                       dev.loc[tune, "speech_id"].reset_index(drop=True))
     thresholds, modes, choice_rows = {}, {}, []
     for frame in FRAMES:
@@ -186,7 +187,7 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
     if mode == "choose":  # the choice alone, before the fresh set is coded
         return
     classifier = FrameClassifier(seed=SEED, threshold=thresholds).fit(
-        [t for t, keep in zip(texts, tune) if keep], labels[tune].reset_index(drop=True))
+        tune_texts, labels[tune].reset_index(drop=True))
     detector = Detector({f: m for f, m in modes.items() if m != "rules"}, classifier,
                         f"chosen on the {int(tune.sum())} tuning sentences of data/frames-dev (evaluate.py)")
     save_detector(detector, SHIPPED)

@@ -95,8 +95,6 @@ def count_terms(batches) -> tuple[Any, list[str]]:
     >>> vocabulary, X.toarray().tolist()
     (['AI', '데이터'], [[1, 2], [1, 0]])
     """
-    from scipy import sparse
-
     index: dict[str, int] = {}
     blocks = []
     for batch in batches:
@@ -107,8 +105,8 @@ def count_terms(batches) -> tuple[Any, list[str]]:
         rows = np.repeat(np.arange(len(texts)), lengths)
         blocks.append((rows, columns, len(texts)))
     width = len(index)
-    X = sparse.vstack([sparse.csr_matrix((np.ones(len(c), dtype=np.int64), (r, c)), shape=(n, width))
-                       for r, c, n in blocks], format="csr") if blocks else sparse.csr_matrix((0, 0), dtype=np.int64)
+    X = sp.vstack([sp.csr_matrix((np.ones(len(c), dtype=np.int64), (r, c)), shape=(n, width))
+                   for r, c, n in blocks], format="csr") if blocks else sp.csr_matrix((0, 0), dtype=np.int64)
     vocabulary = sorted(index)
     X = X[:, [index[term] for term in vocabulary]].tocsr()
     X.sum_duplicates()
