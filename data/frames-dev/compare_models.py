@@ -34,9 +34,9 @@ from analysis.text import analyse_texts
 
 FOUR = ev.FRAMES[1:]
 # The lexicon frozen before each set was coded (its commit), so its errors there are honest.
-# 1.2.0 f222d2f, 1.3.0 1f91cc5, 1.4.0 3191e9e, 1.5.0 5618160, 1.6.0 fdfe084 (fresh6 was coded under 1.6.0 too).
+# 1.2.0 f222d2f, 1.3.0 1f91cc5, 1.4.0 3191e9e, 1.5.0 5618160, 1.6.0 fdfe084 (fresh6 and fresh7 were coded under 1.6.0 too).
 FROZEN = {"fresh": "f222d2f", "fresh2": "1f91cc5", "fresh3": "3191e9e", "fresh4": "5618160",
-          "fresh5": "fdfe084", "fresh6": "fdfe084"}
+          "fresh5": "fdfe084", "fresh6": "fdfe084", "fresh7": "fdfe084"}
 
 
 def read_lexicon(commit: str, folder: Path):
