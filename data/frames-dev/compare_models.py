@@ -20,7 +20,6 @@ model's settings were picked in an exploratory run of this comparison on ``fresh
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -39,13 +38,6 @@ FROZEN = {"fresh": "f222d2f", "fresh2": "1f91cc5", "fresh3": "3191e9e", "fresh4"
           "fresh5": "fdfe084", "fresh6": "fdfe084", "fresh7": "fdfe084"}
 
 
-def read_lexicon(commit: str, folder: Path):
-    text = subprocess.run(["git", "show", f"{commit}:src/analysis/lexicons/frames.yaml"], cwd=ev.ROOT,
-                          capture_output=True, text=True, check=True).stdout
-    (folder / f"{commit}.yaml").write_text(text, encoding="utf-8")
-    return load_frames(folder / f"{commit}.yaml")
-
-
 def main() -> None:
     dev = ev.load_devset(with_test=True)
     dev["set"] = dev["item"].str.extract(r"^(fresh\d*):")[0].fillna("dev")
@@ -58,7 +50,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for target in order[1:]:
             train, held = dev["set"].isin(order[:order.index(target)]).to_numpy(), dev["set"].eq(target).to_numpy()
-            rules = ev.predict_by_rules(tables, read_lexicon(FROZEN[target], Path(tmp)), n)
+            rules = ev.predict_by_rules(tables, ev.read_lexicon(FROZEN[target], Path(tmp)), n)
             labels = dev.loc[train, FOUR].astype(int).reset_index(drop=True)
             chars = FrameClassifier(seed=ev.SEED).fit([t for t, k in zip(texts, train) if k], labels)
             use = FrameClassifier(seed=ev.SEED, features="use").fit(None, labels, embeddings=embeddings[train])

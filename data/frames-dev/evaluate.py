@@ -4,6 +4,7 @@
     python data/frames-dev/evaluate.py choose   # the detector the tuning sentences choose (nothing saved)
     python data/frames-dev/evaluate.py          # choose, save the shipped detector, score the fresh set
     python data/frames-dev/evaluate.py baseline OLD.yaml   # an earlier lexicon's rules on the fresh set
+    python data/frames-dev/evaluate.py means    # the fresh set's means over frames, every detector and lexicon
 
 Rounds. Lexicon 1.1.0 was tuned on the development set's ``tune`` half and scored once
 on its ``test`` half (``results/test_scores.csv``). That test half had then been looked
@@ -36,7 +37,9 @@ detector are scored there, with 95% intervals that resample speeches
 
 from __future__ import annotations
 
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +48,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from analysis.frames import load_frames, match_frames
 from analysis.frames.classifier import FrameClassifier
-from analysis.frames.detector import MODES, Detector, detect_frames, save_detector
+from analysis.frames.detector import MODES, Detector, detect_frames, load_detector, save_detector
 from analysis.frames.matcher import find_cue_sentences
 from analysis.frames.validation import score_frames
 from analysis.text import analyse_texts
@@ -57,6 +60,9 @@ FRAMES = ["japan_rivalry", "self_determination", "first_and_best", "crisis_as_op
 SEED = 20261130
 MIN_GAIN = 0.01  # out-of-fold F1 a model mode must add over the rules to be chosen
 THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
+# Earlier lexicons by the commit that froze them, scored again on each new fresh set.
+LEXICONS = {"1.2.0": "f222d2f", "1.3.0": "1f91cc5", "1.4.0": "3191e9e", "1.5.0": "5618160", "1.6.0": "fdfe084"}
+MIN_GOLD = 20  # a frame with fewer gold sentences in a set is left out of the second mean
 
 
 def fresh_sets() -> list[Path]:
@@ -85,6 +91,49 @@ def load_devset(with_test: bool = True) -> pd.DataFrame:
             raise SystemExit(f"{latest.name}/ has no gold.csv yet: code and adjudicate it first (make_gold.py)")
         parts.append(_coded(latest, "test", latest.name + ":"))
     return pd.concat(parts, ignore_index=True)
+
+
+def read_lexicon(commit: str, folder: Path):
+    """``frames.yaml`` as it was at ``commit``, loaded from a copy in ``folder``."""
+    text = subprocess.run(["git", "show", f"{commit}:src/analysis/lexicons/frames.yaml"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+    (folder / f"{commit}.yaml").write_text(text, encoding="utf-8")
+    return load_frames(folder / f"{commit}.yaml")
+
+
+def write_means(dev, tables, frames) -> None:
+    """``results/<set>_macro_four_frames.csv``: on the fresh set, the mean precision, recall
+    and F1 of the four frames measurable on speeches, and (columns ending ``_enough``) of
+    those with at least ``MIN_GOLD`` gold sentences there, for the rules, the model alone,
+    the shipped detector and every earlier lexicon; intervals resample speeches."""
+    test = dev["half"].eq("test").to_numpy()
+    d = dev[test].reset_index(drop=True)
+    part = analyse_texts(d["text"].tolist()) if len(d) != len(dev) else tables
+    shipped = load_detector(None)
+    n = len(d)
+    predictions = {"rules": predict_by_rules(part, frames, n),
+                   "model": _indicator(detect_frames(part.sentences, part.morphemes, frames, detector=Detector(
+                       {f: "model" for f in FRAMES}, shipped.classifier)), n),
+                   "default": _indicator(detect_frames(part.sentences, part.morphemes, frames, detector=shipped), n)}
+    with tempfile.TemporaryDirectory() as tmp:
+        for version, commit in LEXICONS.items():
+            if version != frames.version:
+                predictions[f"rules {version}"] = predict_by_rules(part, read_lexicon(commit, Path(tmp)), n)
+    four = FRAMES[1:]
+    enough = [f for f in four if d[f].sum() >= MIN_GOLD]
+    measures = ["precision", "recall", "f1"]
+    columns = [m + s for m in measures for s in ("", "_low", "_high")]
+    rows = []
+    for name, predicted in predictions.items():
+        row = {"detector": name}
+        for suffix, chosen in (("", four), ("_enough", enough)):
+            macro = score_frames(d[chosen], predicted[chosen], d["speech_id"], seed=SEED, frames=chosen).iloc[-1]
+            row.update({c + suffix: macro[c] for c in columns + ["tp", "fp", "fn"]})
+        rows.append(row)
+    table = pd.DataFrame(rows).assign(frames_enough=" ".join(enough)).round(4)
+    table.to_csv(HERE / "results" / f"{fresh_sets()[-1].name}_macro_four_frames.csv", index=False, lineterminator="\n")
+    print(table[["detector", "f1", "f1_low", "f1_high", "f1_enough", "f1_low_enough", "f1_high_enough"]].round(3)
+          .to_string(index=False))
 
 
 def predict_by_rules(tables, frames, n: int) -> pd.DataFrame:
@@ -143,6 +192,9 @@ def main(mode: str = "evaluate", lexicon: str | None = None) -> None:
     rules = predict_by_rules(tables, frames, len(dev))
     if mode == "errors":
         show_errors(dev, rules)
+        return
+    if mode == "means":
+        write_means(dev, tables, frames)
         return
     if mode == "baseline":  # scores a lexicon as it was, so a change can be told from the data
         test = dev["half"].eq("test").to_numpy()
