@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import analysis.corpus.stream
 from analysis.corpus import Columns, load_corpus, write_corpus
 from analysis.corpus.stream import stream_corpus
 
@@ -61,7 +62,10 @@ def test_bundled_pages_with_manifest_stream_to_the_same_tables(tmp_path):
     assert len(whole["audit"]) > 0  # the page cleaner's audit is carried
 
 
-def test_a_parquet_table_with_copies_streams_to_the_same_tables(tmp_path):
+@pytest.mark.parametrize("pair_block", [2000, 3])
+def test_a_parquet_table_with_copies_streams_to_the_same_tables(tmp_path, monkeypatch, pair_block):
+    # Blocks of 3 paired documents: the pairs are confirmed across many pairs of blocks.
+    monkeypatch.setattr(analysis.corpus.stream, "PAIR_BLOCK_DOCS", pair_block)
     rows = _speech_rows(60)
     rows.to_parquet(tmp_path / "articles.parquet", index=True, row_group_size=17)  # a stored index is not a column
     whole = _assert_same([tmp_path / "articles.parquet"], tmp_path, batch_docs=9,

@@ -188,12 +188,13 @@ def find_candidate_pairs(signatures: np.ndarray, threshold: float = DEDUP_THRESH
 
 
 def cluster_duplicates(doc_ids: list[str], dates: list[str], titles: list[set[str]], signatures: np.ndarray,
-                       read_shingles, threshold: float = DEDUP_THRESHOLD) -> pd.DataFrame:
+                       measure_pairs, threshold: float = DEDUP_THRESHOLD) -> pd.DataFrame:
     """The clustering of :func:`find_duplicates`, from each document's signature
     (:func:`sign_text`, one row per document) and the headline entities of
-    :func:`find_title_entities`; ``read_shingles(positions)`` returns
-    ``{position: hash_shingles(text)}`` for the documents in candidate pairs, the only
-    ones whose exact similarity is needed. The texts are therefore never all in memory.
+    :func:`find_title_entities`; ``measure_pairs(pairs)`` returns the exact Jaccard
+    similarity (:func:`compute_jaccard` of :func:`hash_shingles`) of each row of an
+    ``(m, 2)`` array of positions: only candidate pairs are measured, so the texts need
+    never all be in memory, nor all the shingles of the documents LSH pairs.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"dedup threshold must be in (0, 1], got {threshold}")
@@ -203,23 +204,22 @@ def cluster_duplicates(doc_ids: list[str], dates: list[str], titles: list[set[st
     order = order_canonically(doc_ids, dates)
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    earlier_of: dict[int, list[int]] = {}
-    for i, j in find_candidate_pairs(signatures, threshold).tolist():
-        if titles[i] and titles[j] and not titles[i] & titles[j]:
-            continue  # the headlines name different people or places
+    pairs = [(i, j) for i, j in find_candidate_pairs(signatures, threshold).tolist()
+             # headlines that name different people or places: different documents
+             if not (titles[i] and titles[j] and not titles[i] & titles[j])]
+    similarities = measure_pairs(np.array(pairs, dtype=np.int64).reshape(-1, 2)) if pairs else []
+    earlier_of: dict[int, list[tuple[int, float]]] = {}
+    for (i, j), similarity in zip(pairs, similarities):
         later, earlier = (i, j) if rank[i] > rank[j] else (j, i)
-        earlier_of.setdefault(later, []).append(earlier)
-    needed = sorted(set(earlier_of) | {j for js in earlier_of.values() for j in js})
-    shingles = read_shingles(needed) if needed else {}
+        earlier_of.setdefault(later, []).append((earlier, float(similarity)))
     # Greedy, in canonical order: a document joins the most similar earlier canonical copy
     # it reaches the threshold with (ties to the earlier), else it is canonical itself.
     canonical, found = np.ones(len(order), dtype=bool), []
     for i in order:
         best = None
-        for j in earlier_of.get(i, ()):
+        for j, similarity in earlier_of.get(i, ()):
             if not canonical[j]:
                 continue
-            similarity = compute_jaccard(shingles[i], shingles[j])
             if similarity >= threshold and (best is None or (similarity, -rank[j]) > (best[1], -rank[best[0]])):
                 best = (j, similarity)
         if best is not None:
@@ -259,5 +259,9 @@ def find_duplicates(documents: pd.DataFrame, threshold: float = DEDUP_THRESHOLD,
     texts = documents["text"].tolist()
     titles = [find_title_entities(t) for t in documents["title"]] if "title" in documents else [set()] * len(ids)
     signatures = np.stack([sign_text(t, num_perm=num_perm, shingle=shingle) for t in texts])
-    return cluster_duplicates(ids, dates, titles, signatures,
-                              lambda positions: {j: hash_shingles(texts[j], shingle) for j in positions}, threshold)
+
+    def measure(pairs: np.ndarray) -> list[float]:
+        shingles = {j: hash_shingles(texts[j], shingle) for j in np.unique(pairs).tolist()}
+        return [compute_jaccard(shingles[i], shingles[j]) for i, j in pairs.tolist()]
+
+    return cluster_duplicates(ids, dates, titles, signatures, measure, threshold)

@@ -12,15 +12,16 @@ batch of documents at a time.
    people and places its headline names;
 2. duplicates are clustered from the signatures
    (:func:`analysis.corpus.dedup.cluster_duplicates`); the only texts read back are those
-   of documents that LSH pairs, to confirm each pair with its exact similarity;
+   of documents that LSH pairs, to confirm each pair with its exact similarity, two
+   blocks of ``PAIR_BLOCK_DOCS`` paired documents at a time;
 3. the spool is read back a batch at a time into ``documents.parquet``, without the
    merged copies, and removed.
 
 Memory therefore grows with the number of inputs only by their report rows and
 signatures (about 1 KB a document), not by their text. What is still held whole: one
 CSV, TSV, JSON Lines or Excel file while it is read (its encoding is detected from all
-of it), the lines the page cleaner removed (the audit; tables are only tidied, so
-theirs is empty), and the shingles of the documents LSH pairs.
+of it) and the lines the page cleaner removed (the audit; tables are only tidied, so
+theirs is empty).
 
 Example
 -------
@@ -41,8 +42,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.corpus.dedup import (DEDUP_THRESHOLD, cluster_duplicates, find_title_entities, hash_shingles,
-                                   sign_text)
+from analysis.corpus.dedup import (DEDUP_THRESHOLD, NUM_PERM, cluster_duplicates, compute_jaccard,
+                                   find_title_entities, hash_shingles, sign_text)
 from analysis.corpus.importers import Columns, CorpusError
 from analysis.corpus.load import (AUDIT_COLUMNS, MAX_MB, REPORT_COLUMNS, judge_record, fill_source_type, iter_records,
                                   mark_duplicates)
@@ -52,6 +53,9 @@ from analysis.io import _CANNOT_WRITE, _row_group_rows, write_table_set
 __all__ = ["BATCH_DOCS", "StreamedCorpus", "stream_corpus"]
 
 BATCH_DOCS = 2000  # documents per spool file: about 6 MB of Korean text at 1,500 characters each
+# Documents whose shingles are held at once when duplicate pairs are confirmed (two blocks:
+# about 50 MB for article-sized texts); the similarities do not depend on it.
+PAIR_BLOCK_DOCS = 2000
 
 
 @dataclass(frozen=True)
@@ -99,16 +103,39 @@ class _Spool:
         self.count += len(frame)
         self.pending = []
 
-    def read_shingles(self, positions: list[int]) -> dict[int, np.ndarray]:
-        """Shingles of the documents at ``positions`` (sorted), one pass over the spool."""
-        wanted, found = set(positions), {}
-        for path, first in self.files:
-            texts = pd.read_parquet(path, columns=["text"])["text"]
-            for offset in (p - first for p in positions if first <= p < first + len(texts)):
-                found[first + offset] = hash_shingles(texts.iloc[offset])
-            if len(found) == len(wanted):
-                break
+    def read_shingles(self, positions: np.ndarray) -> dict[int, np.ndarray]:
+        """Shingles of the documents at ``positions`` (sorted), reading only their files."""
+        found = {}
+        for (path, first), end in zip(self.files, [f for _, f in self.files[1:]] + [self.count]):
+            mine = positions[(positions >= first) & (positions < end)]
+            if len(mine):
+                texts = pd.read_parquet(path, columns=["text"])["text"]
+                found.update((p, hash_shingles(texts.iloc[p - first])) for p in mine.tolist())
         return found
+
+    def measure_pairs(self, pairs: np.ndarray, block_docs: int | None = None) -> np.ndarray:
+        """Exact Jaccard similarity of each pair of positions (rows of ``pairs``).
+
+        The documents that pairs name are cut, in spool order, into blocks of
+        ``block_docs`` (default ``PAIR_BLOCK_DOCS``); pairs are measured a pair of blocks
+        at a time, so at most two blocks' shingles are held however many documents LSH
+        pairs (in a corpus full of near copies, half of them).
+        """
+        block_docs = block_docs or PAIR_BLOCK_DOCS
+        needed = np.unique(pairs)
+        block = np.searchsorted(needed, pairs) // block_docs
+        low, high = block.min(axis=1), block.max(axis=1)
+        similarity = np.empty(len(pairs))
+        for a in np.unique(low).tolist():
+            rows_a = np.flatnonzero(low == a)
+            held = self.read_shingles(needed[a * block_docs:(a + 1) * block_docs])
+            for b in np.unique(high[rows_a]).tolist():
+                rows = rows_a[high[rows_a] == b]
+                other = held if b == a else self.read_shingles(
+                    np.intersect1d(pairs[rows], needed[b * block_docs:(b + 1) * block_docs]))
+                for row, (i, j) in zip(rows.tolist(), pairs[rows].tolist()):
+                    similarity[row] = compute_jaccard(held.get(i, other.get(i)), held.get(j, other.get(j)))
+        return similarity
 
     def write_documents(self, path: str, merged: set[str], source_type: str | None) -> int:
         """Every spooled document but the merged ones, as one parquet file; returns the count."""
@@ -168,7 +195,10 @@ def stream_corpus(sources: Iterable[str | Path], out_dir: str | Path, manifest: 
     try:
         spool = _Spool(spool_dir, batch_docs, out / "documents.parquet")
         rows, audits, seen_ids = [], [], {}
-        ids, dates, titles, signatures = [], [], [], []
+        ids, dates, titles = [], [], []
+        # One growing matrix, not an array per document: tens of thousands of small arrays
+        # kept among the reading loop's short-lived ones fragment the heap.
+        signatures = np.empty((1024, NUM_PERM), dtype=np.uint32)
         for record in iter_records(sources, manifest, columns=columns, max_bytes=int(max_mb * 1e6)):
             row, doc, audit = judge_record(record, seen_ids, clean)
             rows.append(tuple(row[c] for c in REPORT_COLUMNS))
@@ -178,7 +208,9 @@ def stream_corpus(sources: Iterable[str | Path], out_dir: str | Path, manifest: 
                 ids.append(doc["doc_id"])
                 dates.append(doc["published"] or "")
                 titles.append(frozenset(find_title_entities(doc["title"])) or _NONE)  # one shared empty set
-                signatures.append(sign_text(doc["text"]))
+                if len(ids) > len(signatures):
+                    signatures = np.concatenate([signatures, np.empty_like(signatures)])
+                signatures[len(ids) - 1] = sign_text(doc["text"])
             spool.add(doc)
             if audit is not None:
                 audits.append(audit)
@@ -187,8 +219,8 @@ def stream_corpus(sources: Iterable[str | Path], out_dir: str | Path, manifest: 
         del rows
         merged: set[str] = set()
         if dedup and len(ids) > 1:
-            matrix, signatures = np.stack(signatures), None  # one copy of the signatures, not two
-            duplicates = cluster_duplicates(ids, dates, titles, matrix, spool.read_shingles, dedup_threshold)
+            duplicates = cluster_duplicates(ids, dates, titles, signatures[:len(ids)], spool.measure_pairs,
+                                            dedup_threshold)
             mark_duplicates(report, duplicates)
             merged = set(duplicates.doc_id)
         audits = [a for a in audits if a.doc_id.iloc[0] not in merged]

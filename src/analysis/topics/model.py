@@ -96,20 +96,30 @@ def count_terms(batches) -> tuple[Any, list[str]]:
     (['AI', '데이터'], [[1, 2], [1, 0]])
     """
     index: dict[str, int] = {}
-    blocks = []
+    # Each batch becomes CSR at once (a unit's repeated terms summed), so what is held is
+    # the matrix itself, not a (row, column) pair per token: a third of the memory.
+    data, indices, indptr, n = [], [], [np.zeros(1, dtype=np.int64)], 0
     for batch in batches:
         texts = as_token_lists(batch)
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
         columns = np.fromiter((index.setdefault(token, len(index)) for tokens in texts for token in tokens),
                               dtype=np.int64, count=int(lengths.sum()))
         rows = np.repeat(np.arange(len(texts)), lengths)
-        blocks.append((rows, columns, len(texts)))
-    width = len(index)
-    X = sp.vstack([sp.csr_matrix((np.ones(len(c), dtype=np.int64), (r, c)), shape=(n, width))
-                   for r, c, n in blocks], format="csr") if blocks else sp.csr_matrix((0, 0), dtype=np.int64)
+        block = sp.csr_matrix((np.ones(len(columns), dtype=np.int64), (rows, columns)), shape=(len(texts), len(index)))
+        block.sum_duplicates()
+        data.append(block.data)
+        indices.append(block.indices)
+        indptr.append(block.indptr[1:].astype(np.int64) + indptr[-1][-1])
+        n += len(texts)
     vocabulary = sorted(index)
-    X = X[:, [index[term] for term in vocabulary]].tocsr()
-    X.sum_duplicates()
+    if not n:
+        return sp.csr_matrix((0, 0), dtype=np.int64), vocabulary
+    # Columns renumbered in the order of the sorted terms (not copied by fancy indexing).
+    rank = np.empty(len(index), dtype=np.int64)
+    rank[[index[term] for term in vocabulary]] = np.arange(len(index))
+    indices = rank[np.concatenate(indices)]
+    X = sp.csr_matrix((np.concatenate(data), indices, np.concatenate(indptr)), shape=(n, len(index)))
+    X.has_sorted_indices = False
     X.sort_indices()
     return X, vocabulary
 
@@ -292,8 +302,9 @@ class TopicModel(BaseEstimator):
         lengths = np.asarray(X.sum(axis=1)).ravel()
         empty = lengths == 0
         known = None if texts is None else keep_known([t for t, e in zip(texts, empty) if not e], vocabulary)
+        kept = X[~empty] if empty.any() else X  # no copy of a large matrix when nothing is dropped
         topic_term, doc_topic, native = ENGINES[self.engine].fit(
-            X[~empty], known, vocabulary, int(self.k), int(self.seed), options, covariates,
+            kept, known, vocabulary, int(self.k), int(self.seed), options, covariates,
         )
         self.options_ = options
         self.vocabulary_ = vocabulary
