@@ -56,6 +56,7 @@ BATCH_DOCS = 2000  # documents per spool file: about 6 MB of Korean text at 1,50
 # Documents whose shingles are held at once when duplicate pairs are confirmed (two blocks:
 # about 50 MB for article-sized texts); the similarities do not depend on it.
 PAIR_BLOCK_DOCS = 2000
+SPOOL_GROUP_ROWS = 100  # parquet row groups of the spool: a paired document's text is read without its file's
 
 
 @dataclass(frozen=True)
@@ -98,19 +99,24 @@ class _Spool:
         self.columns.update(dict.fromkeys(frame.columns))
         path = self.folder / f"{len(self.files):06d}.parquet"
         with self._writing():
-            frame.to_parquet(path, index=False)
+            frame.to_parquet(path, index=False, row_group_size=SPOOL_GROUP_ROWS)
         self.files.append((path, self.count))
         self.count += len(frame)
         self.pending = []
 
     def read_shingles(self, positions: np.ndarray) -> dict[int, np.ndarray]:
         """Shingles of the documents at ``positions`` (sorted), reading only their files."""
-        found = {}
+        import pyarrow.parquet as pq
+
+        found, size = {}, SPOOL_GROUP_ROWS
         for (path, first), end in zip(self.files, [f for _, f in self.files[1:]] + [self.count]):
-            mine = positions[(positions >= first) & (positions < end)]
+            mine = positions[(positions >= first) & (positions < end)] - first
             if len(mine):
-                texts = pd.read_parquet(path, columns=["text"])["text"]
-                found.update((p, hash_shingles(texts.iloc[p - first])) for p in mine.tolist())
+                groups = np.unique(mine // size)
+                texts = pq.ParquetFile(path).read_row_groups(groups.tolist(), columns=["text"]).column("text")
+                # Row r of the file, among the groups read (all full but the file's last).
+                where = np.searchsorted(groups, mine // size) * size + mine % size
+                found.update((first + r, hash_shingles(texts[k].as_py())) for r, k in zip(mine.tolist(), where.tolist()))
         return found
 
     def measure_pairs(self, pairs: np.ndarray, block_docs: int | None = None) -> np.ndarray:
