@@ -56,7 +56,7 @@ BATCH_DOCS = 2000  # documents per spool file: about 6 MB of Korean text at 1,50
 # Documents whose shingles are held at once when duplicate pairs are confirmed (two blocks:
 # about 50 MB for article-sized texts); the similarities do not depend on it.
 PAIR_BLOCK_DOCS = 2000
-SPOOL_GROUP_ROWS = 500  # parquet row groups of the spool: a paired document's text is read without its file's
+SPOOL_GROUP_ROWS = 500  # parquet row groups of the spool, so a paired text is read without all of its file
 
 
 @dataclass(frozen=True)
