@@ -62,10 +62,12 @@ def test_bundled_pages_with_manifest_stream_to_the_same_tables(tmp_path):
     assert len(whole["audit"]) > 0  # the page cleaner's audit is carried
 
 
-@pytest.mark.parametrize("pair_block", [2000, 3])
-def test_a_parquet_table_with_copies_streams_to_the_same_tables(tmp_path, monkeypatch, pair_block):
-    # Blocks of 3 paired documents: the pairs are confirmed across many pairs of blocks.
+@pytest.mark.parametrize("pair_block,group_rows", [(2000, 500), (3, 2)])
+def test_a_parquet_table_with_copies_streams_to_the_same_tables(tmp_path, monkeypatch, pair_block, group_rows):
+    # Blocks of 3 paired documents and spool row groups of 2: pairs are confirmed across
+    # many pairs of blocks, from texts read a few row groups at a time.
     monkeypatch.setattr(analysis.corpus.stream, "PAIR_BLOCK_DOCS", pair_block)
+    monkeypatch.setattr(analysis.corpus.stream, "SPOOL_GROUP_ROWS", group_rows)
     rows = _speech_rows(60)
     rows.to_parquet(tmp_path / "articles.parquet", index=True, row_group_size=17)  # a stored index is not a column
     whole = _assert_same([tmp_path / "articles.parquet"], tmp_path, batch_docs=9,
