@@ -52,6 +52,26 @@ def test_window_counts_morphemes_and_direction_is_respected(tmp_path):
     assert hits[["sent_id", "match", "start", "end"]].values.tolist() == [[1, "가 x 나", 0, 5]]
 
 
+def test_a_near_term_found_by_two_patterns_extends_the_hit_to_the_longer_one(tmp_path):
+    # 나 and "x + 나" both end at 나 (before the anchor), and both start at x when after it:
+    # the hit spans the longest match either way.
+    before = one_rule(tmp_path, "match: [가]\n        near: {terms: [나, x + 나], window: 3, direction: before}")
+    sents, morphs = hand_tables([[X, B, A]])
+    assert match_frames(sents, morphs, before)[["match", "start"]].values.tolist() == [["x 나 가", 0]]
+    after = one_rule(tmp_path, "match: [가]\n        near: {terms: [x, x + 나], window: 3, direction: after}")
+    sents, morphs = hand_tables([[A, X, B]])
+    assert match_frames(sents, morphs, after)[["match", "end"]].values.tolist() == [["가 x 나", 5]]
+
+
+def test_one_index_serves_rules_and_cues(tmp_path):
+    from analysis.frames.matcher import find_cue_sentences, index_morphemes
+
+    tables = analyse_texts(["일본을 뛰어넘어야 한다.", "위기가 닥쳤다."])
+    index = index_morphemes(tables.morphemes)
+    pd.testing.assert_frame_equal(match_frames(tables.sentences, index), match_frames(tables.sentences, tables.morphemes))
+    pd.testing.assert_frame_equal(find_cue_sentences(index), find_cue_sentences(tables.morphemes))
+
+
 def test_near_terms_never_cross_a_sentence_boundary(tmp_path):
     frames = one_rule(tmp_path, "match: [가]\n        near: {terms: [나]}")
     sents, morphs = hand_tables([[X, A], [B, X], [A, X, X, X, X, X, X, X, B]])

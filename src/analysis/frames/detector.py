@@ -39,7 +39,8 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.frames.lexicon import FrameSet, ensure_frameset
-from analysis.frames.matcher import HIT_COLUMNS, attribute_hits_to_quotes, find_cue_sentences, match_frames
+from analysis.frames.matcher import (HIT_COLUMNS, attribute_hits_to_quotes, find_cue_sentences, index_morphemes,
+                                     match_frames)
 from analysis.io import write_json
 
 if TYPE_CHECKING:  # the classifier (scikit-learn) loads only when a mode needs it
@@ -111,7 +112,9 @@ def detect_frames(sentences: pd.DataFrame, morphemes: pd.DataFrame, frames: Fram
     """
     frames = ensure_frameset(frames)
     detector = load_detector() if detector is None else detector
-    hits = match_frames(sentences, morphemes, frames, quotes=quotes)
+    # One index of the morphemes for the rules and the model's candidate sentences.
+    index = index_morphemes(morphemes) if len(morphemes) else morphemes
+    hits = match_frames(sentences, index, frames, quotes=quotes)
     hits = hits.assign(score=np.nan, decided_by="rule " + hits["rule"].astype(str))
     modelled = [f for f in frames.ids if detector.mode(f) != "rules"]
     if not modelled or sentences.empty:
@@ -121,7 +124,7 @@ def detect_frames(sentences: pd.DataFrame, morphemes: pd.DataFrame, frames: Fram
     unknown = sorted(set(modelled) - set(detector.classifier.frames_))
     if unknown:
         raise InputError(f"the detector's classifier was not trained for frame(s) {unknown}")
-    cues = find_cue_sentences(morphemes, frames)
+    cues = find_cue_sentences(index, frames)
     wanted = pd.concat([cues[cues["frame"].isin([f for f in modelled if detector.mode(f) in ("model", "either")])],
                         hits.loc[hits["frame"].isin([f for f in modelled if detector.mode(f) == "both"]),
                                  ["doc_id", "sent_id", "frame"]]], ignore_index=True)

@@ -25,8 +25,8 @@ import pandas as pd
 from analysis.frames.lexicon import Condition, FrameSet, Pattern, Rule, Term, ensure_frameset
 from analysis.text import SENTENCE_COLUMNS, analyse_texts, find_own_voice_documents, find_quote_of_spans
 
-__all__ = ["HIT_COLUMNS", "attribute_hits_to_quotes", "check_frame_examples", "find_cue_sentences", "match_frames",
-           "resolve_frame_ids"]
+__all__ = ["HIT_COLUMNS", "attribute_hits_to_quotes", "check_frame_examples", "find_cue_sentences", "index_morphemes",
+           "match_frames", "resolve_frame_ids"]
 
 HIT_COLUMNS = ["doc_id", "para_id", "sent_id", "frame", "rule", "match", "start", "end", "voice", "speaker"]
 
@@ -71,6 +71,9 @@ class _Index:
         self.tags = pd.Index(tags)
         self.tag_pos = self._invert(self.tag_codes, len(tags))
         self._cache: dict = {}
+
+    def __len__(self) -> int:
+        return self.n
 
     @staticmethod
     def _invert(codes: np.ndarray, n_codes: int) -> list[np.ndarray]:
@@ -135,10 +138,16 @@ class _Index:
         key = ("c", cond.patterns)
         if key not in self._cache:
             first, last = self.matches(cond.patterns)
-            by_last = pd.DataFrame({"first": first, "last": last}).groupby("last")["first"].min()
-            by_first = pd.DataFrame({"first": first, "last": last}).groupby("first")["last"].max()
-            self._cache[key] = (by_last.index.to_numpy(np.int64), by_last.to_numpy(np.int64),
-                                by_first.index.to_numpy(np.int64), by_first.to_numpy(np.int64))
+            # Sorted by last then first, the first row of each last is its smallest first;
+            # sorted by first then descending last, the first row of each first is its largest last.
+            order = np.lexsort((first, last))
+            ends, ends_first = last[order], first[order]
+            keep = np.r_[True, ends[1:] != ends[:-1]] if len(ends) else np.zeros(0, bool)
+            order = np.lexsort((-last, first))
+            starts, starts_last = first[order], last[order]
+            head = np.r_[True, starts[1:] != starts[:-1]] if len(starts) else np.zeros(0, bool)
+            self._cache[key] = (ends[keep].astype(np.int64), ends_first[keep].astype(np.int64),
+                                starts[head].astype(np.int64), starts_last[head].astype(np.int64))
         return self._cache[key]
 
     def locate(self, cond: Condition, a_first: np.ndarray, a_last: np.ndarray):
@@ -185,6 +194,12 @@ class _Index:
         return span_first[keep], span_last[keep]
 
 
+def index_morphemes(morphemes) -> _Index:
+    """The matcher's index of a morphemes table (an index passes through): build it once
+    to run both :func:`match_frames` and :func:`find_cue_sentences` on one batch."""
+    return morphemes if isinstance(morphemes, _Index) else _Index(morphemes)
+
+
 def _empty_hits(extra: Iterable[str] = ()) -> pd.DataFrame:
     return pd.DataFrame(columns=HIT_COLUMNS + list(extra))
 
@@ -213,9 +228,9 @@ def match_frames(sentences: pd.DataFrame, morphemes: pd.DataFrame, frames: Frame
     """
     frames = ensure_frameset(frames)
     extra = [c for c in sentences.columns if c not in SENTENCE_COLUMNS]
-    if morphemes.empty or sentences.empty:
+    if not len(morphemes) or sentences.empty:
         return _empty_hits(extra)
-    index = _Index(morphemes)
+    index = index_morphemes(morphemes)
     parts = []
     for order, frame in enumerate(frames.frames):
         for rule_order, rule in enumerate(frame.rules):
@@ -290,8 +305,8 @@ def find_cue_sentences(morphemes: pd.DataFrame, frames: FrameSet | str | Path | 
     """
     frames = ensure_frameset(frames)
     parts = []
-    if not morphemes.empty:
-        index = _Index(morphemes)
+    if len(morphemes):
+        index = index_morphemes(morphemes)
         for frame in frames.frames:
             if frame.cues:
                 first, _ = index.matches(frame.cues)

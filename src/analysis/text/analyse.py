@@ -364,10 +364,13 @@ def build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, progress: bool)
 # (an interrupted run) is never read. A document's rows do not depend on the others
 # analysed with it, so the tables equal a cold run's, whatever the chunks.
 
-CHUNK_DOCS = 2000
+# 500 rather than 2,000: the text layer's peak at 50,000 article-sized documents fell
+# from 1,149 to 836 MB (and the batches that frames and token lists read follow the
+# chunks), for the same time per document (benchmarks/results/growth_articles.csv).
+CHUNK_DOCS = 500
 # A chunk also stops at this many characters (analyse_corpus), so its tables, and the
 # memory that builds them, stay bounded when documents are long.
-CHUNK_CHARS = 2_500_000
+CHUNK_CHARS = 625_000
 
 
 def hash_settings(tokenizer: Tokenizer) -> str:
