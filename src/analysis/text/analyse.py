@@ -365,7 +365,7 @@ def build_tables(paragraphs: pd.DataFrame, tokenizer: Tokenizer, progress: bool)
 # analysed with it, so the tables equal a cold run's, whatever the chunks.
 
 # 500 rather than 2,000: the text layer's peak at 50,000 article-sized documents fell
-# from 1,149 to 836 MB (and the batches that frames and token lists read follow the
+# from 1,149 to 850 MB (and the batches that frames and token lists read follow the
 # chunks), for the same time per document (benchmarks/results/growth_articles.csv).
 CHUNK_DOCS = 500
 # A chunk also stops at this many characters (analyse_corpus), so its tables, and the
