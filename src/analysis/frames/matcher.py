@@ -213,6 +213,7 @@ def match_frames(sentences: pd.DataFrame, morphemes: pd.DataFrame, frames: Frame
     then any further columns of ``sentences`` (e.g. city, year). Hits of one frame that
     overlap in a sentence count once (the earliest, then the first rule in the file).
     Sorted by doc_id, sent_id, start, then frame order in the lexicon.
+    ``morphemes`` may also be :func:`index_morphemes` of the table, built once for several calls.
 
     ``voice`` and ``speaker`` are the sentence's. Kiwi keeps a quote and its reporting
     clause in one sentence (``권 시장은 "…"며 정부에 의존을 경계했다``), so pass the

@@ -107,15 +107,16 @@ def count_terms(batches) -> tuple[Any, list[str]]:
         rows = np.repeat(np.arange(len(texts)), lengths)
         block = sp.csr_matrix((np.ones(len(columns), dtype=np.int32), (rows, columns)), shape=(len(texts), len(index)))
         block.sum_duplicates()
-        data.append(block.data.astype(np.int32, copy=False))
+        data.append(block.data)
         indices.append(block.indices.astype(np.int32, copy=False))
         indptr.append(block.indptr[1:].astype(np.int64) + indptr[-1][-1])
         n += len(texts)
     vocabulary = sorted(index)
     if not n:
         return sp.csr_matrix((0, 0), dtype=np.int32), vocabulary
-    # The blocks are moved into the final arrays one at a time and their columns renumbered
-    # in the order of the sorted terms on the way, so the matrix is never held twice over.
+    # The blocks are moved into the final arrays one at a time (each freed once copied) and
+    # their columns renumbered in the order of the sorted terms on the way: at most twice
+    # the matrix is held, not the three copies that concatenating and renumbering made.
     rank = np.empty(len(index), dtype=np.int32)
     rank[[index[term] for term in vocabulary]] = np.arange(len(index), dtype=np.int32)
     indptr = np.concatenate(indptr)
