@@ -195,6 +195,25 @@ def test_dedup_finds_planted_copies_among_thousands():
     assert found.duplicate_of.to_dict() == {f"c{i}": f"o{i * 10}" for i in range(200)}
 
 
+def test_signatures_are_datasketch_minhashes_and_independent_of_order():
+    # sign_text copies one MinHash instead of drawing permutations per document; a
+    # signature must still be exactly a fresh MinHash's, whatever was signed before.
+    from datasketch import MinHash
+
+    from analysis.corpus.dedup import NUM_PERM, SCHEME, hash_shingles, sign_text
+
+    texts = ["광주시는 인공지능 중심 도시를 만들겠다고 밝혔다.", "대구시는 스마트시티 사업을 시작한다.", "짧다"]
+    for text in texts:
+        mine = hash_shingles(text)
+        fresh = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int, scheme=SCHEME)
+        fresh.update_batch(((mine >> np.uint64(32)) ^ (mine & np.uint64(0xFFFFFFFF))).tolist())
+        assert (sign_text(text) == fresh.hashvalues.astype(np.uint32)).all()
+    forward = [sign_text(t) for t in texts]
+    backward = [sign_text(t) for t in reversed(texts)][::-1]
+    assert all((a == b).all() for a, b in zip(forward, backward))
+    assert not (forward[0] == forward[1]).all()
+
+
 def test_corpus_command_prints_duplicates_and_honours_no_dedup(tmp_path, capsys):
     path = _rows(tmp_path, [["a", "2021-03-03", "\n".join(WIRE)], ["b", "2021-03-04", "\n".join(WIRE)]])
     assert main(["corpus", str(path), "--out", str(tmp_path / "o1")]) == 0

@@ -28,6 +28,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -137,13 +138,20 @@ def sign_text(text: str, *, num_perm: int = NUM_PERM, shingle: int = SHINGLE) ->
     >>> a.dtype.name, len(a), bool((a == b).all())
     ('uint32', 128, True)
     """
-    from datasketch import MinHash  # here, not at import: it pulls in scipy.integrate (0.3 s)
-
     mine = hash_shingles(text, shingle)
-    signature = MinHash(num_perm=num_perm, seed=1, hashfunc=int, scheme=SCHEME)
+    signature = _empty_signature(num_perm).copy()
     # datasketch's 32-bit scheme takes 32-bit hash values; fold the 64-bit ones.
     signature.update_batch(((mine >> np.uint64(32)) ^ (mine & np.uint64(0xFFFFFFFF))).tolist())
     return signature.hashvalues.astype(np.uint32)
+
+
+@functools.lru_cache(maxsize=4)
+def _empty_signature(num_perm: int):
+    """One MinHash per setting to copy from, as datasketch's ``MinHash.generator`` does: a
+    new MinHash draws its permutations afresh, which took a sixth of an import's time."""
+    from datasketch import MinHash  # here, not at import: it pulls in scipy.integrate (0.3 s)
+
+    return MinHash(num_perm=num_perm, seed=1, hashfunc=int, scheme=SCHEME)
 
 
 def order_canonically(doc_ids: list[str], dates: list[str]) -> list[int]:
