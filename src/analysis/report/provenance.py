@@ -79,6 +79,18 @@ TRACKED_PACKAGES = ("mayor-rhetoric", "kiwipiepy", "kiwipiepy_model", "gensim", 
 STABLE_DIRS = ("corpus", "text", "tables", "figures", "paper", "validation")
 
 
+def describe_processor() -> str:
+    """The CPU's model name (Linux's ``/proc/cpuinfo``), else what ``platform`` knows."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def _git_commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
@@ -123,6 +135,8 @@ def write_provenance(out: str | Path, inputs: list[Path], parameters: dict, note
         runs.append(this)
     record = {
         "python": platform.python_version(),
+        # Topic models' numbers depend on the CPU's kernels (README, "Same inputs, same bytes").
+        "machine": {"os": platform.system(), "architecture": platform.machine(), "processor": describe_processor()},
         "packages": versions,
         "git_commit": _git_commit(),
         "parameters": {k: str(v) for k, v in sorted(parameters.items())},
