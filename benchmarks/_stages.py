@@ -21,6 +21,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import analysis  # noqa: F401  before pandas, as in the command line: it picks Arrow's allocator
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

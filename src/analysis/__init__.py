@@ -21,16 +21,22 @@ __version__ = "0.1.0"
 
 import importlib
 import os
+import sys
 
 
 def _use_system_allocator() -> None:
-    # Arrow's default allocator (mimalloc) keeps the memory that parquet reads free, batch
-    # after batch; the system allocator hands it back. At 50,000 documents the stages that
-    # read the cache in batches peak 80-100 MB lower, and their growth from 5,000 halves
-    # (benchmarks/README.md). Set here, before any table is read, for every process that
-    # imports the package (notebook kernels and Dask workers too); a pool chosen with
-    # ARROW_DEFAULT_MEMORY_POOL is left alone.
-    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+    # Arrow's default allocator (mimalloc) keeps the memory that batch reads free; the
+    # system allocator hands it back. At 50,000 documents the import peaks about 80 MB
+    # lower and the stages that read the cache in batches 50-100 MB lower
+    # (benchmarks/README.md). Arrow reads the variable when it first allocates: in this
+    # process if nothing has imported pandas or pyarrow yet (the command line, the
+    # benchmarks), and in every child process (notebook kernels of `reproduce`, Dask
+    # workers). Where pyarrow came first, its functions' pool is switched, which covers
+    # less. A pool chosen with ARROW_DEFAULT_MEMORY_POOL is left alone.
+    if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
+        return
+    os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+    if "pyarrow" in sys.modules:
         import pyarrow
 
         pyarrow.set_memory_pool(pyarrow.system_memory_pool())
