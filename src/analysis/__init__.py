@@ -26,13 +26,13 @@ import sys
 
 def _use_system_allocator() -> None:
     # Arrow's default allocator (mimalloc) keeps the memory that batch reads free; the
-    # system allocator hands it back. At 50,000 documents the import peaks about 80 MB
-    # lower and the stages that read the cache in batches 50-100 MB lower
-    # (benchmarks/README.md). Arrow reads the variable when it first allocates: in this
-    # process if nothing has imported pandas or pyarrow yet (the command line, the
-    # benchmarks), and in every child process (notebook kernels of `reproduce`, Dask
-    # workers). Where pyarrow came first, its functions' pool is switched, which covers
-    # less. A pool chosen with ARROW_DEFAULT_MEMORY_POOL is left alone.
+    # system allocator hands it back. At 50,000 documents the import and the stages that
+    # read the cache in batches peak 80-90 MB lower (README, Scale). Arrow reads the
+    # variable when it first allocates: in this process if nothing has imported pandas
+    # or pyarrow yet (the command line, the benchmarks), and in every child process
+    # (notebook kernels of `reproduce`, Dask workers). Where pyarrow came first, its
+    # functions' pool is switched, which covers less. A pool chosen with
+    # ARROW_DEFAULT_MEMORY_POOL is left alone.
     if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
         return
     os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"
