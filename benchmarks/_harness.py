@@ -66,14 +66,9 @@ def describe_machine() -> dict:
     """
     import importlib.metadata as md
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from analysis.report.provenance import describe_processor
+
+    cpu = describe_processor()  # the name provenance.json records
     try:
         import psutil
 
