@@ -227,6 +227,6 @@ def summarise_run(out: str | Path, timings: list[tuple[str, int, float]]) -> str
                 extra = f" ({sum(p.suffix == '.csv' for p in files)} tables)"
             found.append(f"  {folder + '/':<16} {what}{extra}")
     if (out / "provenance.json").exists():
-        found.append(f"  {'provenance.json':<16} every run: package versions, git commit, sha256 of inputs and outputs")
+        found.append(f"  {'provenance.json':<16} every run: processor, package versions, git commit, sha256 of inputs and outputs")
     lines.append(f"outputs in {out}:" + ("" if found else " none"))
     return "\n".join(lines + found)
