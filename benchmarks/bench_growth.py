@@ -11,13 +11,13 @@ Peak memory gets the same treatment.
 The largest size is the end-to-end run: its tables are also written as
 ``end_to_end.csv`` and ``end_to_end_summary.csv``.
 
-With ``--articles``, the sizes count article-sized documents (about 1,500 characters,
-cut from the speeches at paragraph ends: ``_speeches.cut_into_articles``) instead of
-speeches, and the tables are written as ``growth_articles*.csv``; the collection gives
-18,955 of them.
+With ``--articles``, the sizes count article-sized documents (about 1,100 characters,
+cut from the speeches at paragraph ends, then cut again at other lengths:
+``_speeches.cut_into_articles``) instead of speeches, and the tables are written as
+``growth_articles*.csv``.
 
 Usage: ``python benchmarks/bench_growth.py [--sizes 1000,2000,4000,0]`` (0 = all)
-or ``python benchmarks/bench_growth.py --articles --sizes 5000,10000,18955``
+or ``python benchmarks/bench_growth.py --articles --sizes 5000,10000,25000,50000``
 """
 
 from __future__ import annotations
