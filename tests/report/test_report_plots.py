@@ -164,6 +164,18 @@ def test_png_is_300_dpi(tmp_path):
         assert round(image.info["dpi"][0]) == 300
 
 
+def test_stacked_counts_state_n_and_label_documents_by_speaker():
+    counts = pd.DataFrame({"quote": [3, 0, 2], "narration": [1, 4, 0]}, index=pd.Index(["a", "b", "c"], name="문서"))
+    fig, data = plots.plot_stacked_counts(counts, unit="문장", documents=pd.DataFrame({"doc_id": ["a", "b"],
+                                                                                     "speaker": ["이용섭", None]}))
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["이용섭 · a", "b", "c"]
+    assert [t.get_text() for t in fig.texts] == ["n = 3 문서 · 문장 10개"]
+    assert data["문서"].tolist() == ["a", "b", "c"]  # the plotted data keeps the ids
+    many = pd.DataFrame({"quote": range(40)}, index=pd.Index([f"d{i}" for i in range(40)], name="doc_id"))
+    fig, data = plots.plot_stacked_counts(many, max_rows=10)
+    assert len(data) == 10 and fig.texts[-1].get_text() == "n = 40 문서"  # n counts the rows summed into 나머지 too
+
+
 def test_dispersion_places_each_hit_in_its_document_and_caps_the_rows():
     fig, data = plots.plot_dispersion(HITS, SENTENCES, documents=pd.DataFrame({"doc_id": ["a", "b"],
                                                                                 "speaker": ["이용섭", "권영진"]}))

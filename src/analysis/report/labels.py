@@ -122,6 +122,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "topic": ("토픽", "Topic"),
         "documents": ("문서", "documents"),
         "removed_lines": ("제거된 줄 수", "lines removed"),
+        "removed_line": ("제거된 줄", "removed lines"),
         "removed_by_rule": ("정제 규칙별 제거된 줄", "Lines removed by cleaning rule"),
         "rule": ("규칙", "rule"),
         "term_probability": ("토픽 안 단어 확률 p(단어|토픽)", "term probability p(term|topic)"),

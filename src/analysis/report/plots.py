@@ -57,19 +57,22 @@ def plot_timeline(documents: pd.DataFrame, date_col: str = "published", who_col:
 
 
 def plot_stacked_counts(counts: pd.DataFrame, title: str = "", xlabel: str = "", legend_title: str = "",
-                        max_rows: int = 30, language: str = "ko"):
+                        max_rows: int = 30, language: str = "ko", unit: str = "", documents: pd.DataFrame | None = None):
     """Horizontal stacked bars of a wide count table (rows = bars, columns = segments).
 
     Beyond ``max_rows`` rows the largest ``max_rows - 1`` are drawn and the rest summed
     into one bar, so the figure stays readable from 5 to 50,000 documents. The index's
-    name labels the y axis through the label table (``doc_id`` reads 문서).
+    name labels the y axis through the label table (``doc_id`` reads 문서). The caption
+    gives n: the rows and, named by ``unit`` (문장, 줄), the total counted. With
+    ``documents`` (``doc_id``, ``speaker``), rows that are documents are labelled with
+    their speaker, as in :func:`plot_dispersion`; the data keeps the ids.
 
     Example
     -------
     >>> table = pd.DataFrame({"quote": range(100), "narration": 5}, index=[f"d{i}" for i in range(100)])
-    >>> fig, data = plot_stacked_counts(table, max_rows=10)
-    >>> len(data), data.iloc[-1, 0]
-    (10, '나머지 91개')
+    >>> fig, data = plot_stacked_counts(table, max_rows=10, unit="문장")
+    >>> len(data), data.iloc[-1, 0], fig.texts[-1].get_text()
+    (10, '나머지 91개', 'n = 100 행 · 문장 5,450개')
     """
     data = counts[sorted(counts.columns)]
     if len(data) > max_rows:
@@ -80,11 +83,24 @@ def plot_stacked_counts(counts: pd.DataFrame, title: str = "", xlabel: str = "",
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.5))
     data.plot.barh(stacked=True, ax=ax, width=0.7, colormap="tab20" if data.shape[1] > 2 else "Paired")
     ax.invert_yaxis()
+    if documents is not None:
+        ax.set_yticks(range(len(data)), _name_documents(data.index, documents))
     ax.set_xlabel(xlabel)
-    ax.set_ylabel(display_label("column", data.index.name, language) if data.index.name else "")
+    rows = display_label("column", data.index.name, language) if data.index.name else ""
+    ax.set_ylabel(rows)
     ax.set_title(title)
     ax.legend(title=legend_title, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    total = f" · {unit} {int(counts.to_numpy().sum()):,}개" if unit else ""
+    _caption(fig, data, f"n = {len(counts):,} {rows or '행'}{total}")
     return fig, data.reset_index()
+
+
+def _name_documents(doc_ids, documents: pd.DataFrame | None) -> list[str]:
+    """``speaker · doc_id`` for each id (the id alone without a speaker; other rows as they are)."""
+    speaker = {}
+    if documents is not None and "speaker" in documents:
+        speaker = dict(zip(documents["doc_id"].astype(str), documents["speaker"].fillna("").astype(str)))
+    return [f"{speaker.get(str(d), '')} · {d}".strip(" ·") for d in doc_ids]
 
 
 def plot_cleaning_audit(audit: pd.DataFrame, language: str = "ko"):
@@ -100,7 +116,8 @@ def plot_cleaning_audit(audit: pd.DataFrame, language: str = "ko"):
     counts.columns.name = None
     return plot_stacked_counts(counts, title=display_label("text", "removed_by_rule", language),
                                xlabel=display_label("text", "removed_lines", language),
-                               legend_title=display_label("text", "rule", language), language=language)
+                               legend_title=display_label("text", "rule", language), language=language,
+                               unit=display_label("text", "removed_line", language))
 
 
 def _nice_ticks(top: float, nbins: int = 3) -> tuple[list[float], str]:
@@ -461,10 +478,7 @@ def plot_dispersion(hits: pd.DataFrame, sentences: pd.DataFrame, facet: str = "f
         order = [d for d in order if d in kept]
         data = data[data["doc_id"].isin(kept)]
     data = data.sort_values(["doc_id", facet, "sent_id"]).reset_index(drop=True)
-    speaker = {}
-    if documents is not None and "speaker" in documents:
-        speaker = dict(zip(documents["doc_id"].astype(str), documents["speaker"].fillna("").astype(str)))
-    names = [f"{speaker.get(d, '')} · {d}".strip(" ·") for d in order]
+    names = _name_documents(order, documents)
     facets = list(dict.fromkeys(facet_labels or {})) or sorted(data[facet].unique())
     facets = [f for f in facets if f in set(data[facet])] or sorted(data[facet].unique())
     row = {d: i for i, d in enumerate(order)}
