@@ -176,6 +176,18 @@ def test_stacked_counts_state_n_and_label_documents_by_speaker():
     assert len(data) == 10 and fig.texts[-1].get_text() == "n = 40 문서"  # n counts the rows summed into 나머지 too
 
 
+def test_topic_terms_and_timeline_state_n():
+    fig, _ = plots.plot_topic_terms(TERMS, n=2, ncols=2, note="n = 69 문단")
+    assert [t.get_text() for t in fig.texts] == ["n = 69 문단"]
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "published": ["2020-01-02", "not a date", "2021-05-06", "2021-06-01"],
+                         "speaker": ["이용섭", "이용섭", "", "권영진"]})
+    fig, data = plots.plot_timeline(docs)
+    assert data.doc_id.tolist() == ["a", "c", "d"] and data.speaker.tolist() == ["이용섭", "발화자 없음", "권영진"]
+    assert [t.get_text() for t in fig.texts] == ["n = 3 문서 · 날짜 없는 1개는 빠짐"]
+    fig, _ = plots.plot_timeline(docs.drop(columns="speaker").iloc[[0]])  # no speaker column at all
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["발화자 없음"]
+
+
 def test_dispersion_places_each_hit_in_its_document_and_caps_the_rows():
     fig, data = plots.plot_dispersion(HITS, SENTENCES, documents=pd.DataFrame({"doc_id": ["a", "b"],
                                                                                 "speaker": ["이용섭", "권영진"]}))

@@ -22,15 +22,24 @@ MAX_LABELLED = 30
 
 
 def plot_timeline(documents: pd.DataFrame, date_col: str = "published", who_col: str = "speaker",
-                  title: str = "발화자별 기사 타임라인"):
-    """Articles by date, one row per speaker, each point labelled with its doc_id.
+                  title: str = "발화자별 문서 타임라인"):
+    """Documents by date, one row per speaker, each point labelled with its doc_id (up to
+    ``MAX_LABELLED`` points). The caption gives n and how many documents have no date
+    (not drawn); a document without a speaker is on the row 발화자 없음.
 
     Example
     -------
-    >>> fig, data = plot_timeline(documents)  # doctest: +SKIP
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "published": ["2020-01-02", "", "2021-05-06"],
+    ...                      "speaker": ["이용섭", "이용섭", None]})
+    >>> fig, data = plot_timeline(docs)
+    >>> data.speaker.tolist(), fig.texts[-1].get_text()
+    (['이용섭', '발화자 없음'], 'n = 2 문서 · 날짜 없는 1개는 빠짐')
     """
-    data = documents[["doc_id", date_col, who_col]].copy()
+    data = documents[["doc_id", date_col]].copy()
+    data[who_col] = (documents[who_col].fillna("").astype(str).str.strip() if who_col in documents else "")
+    data[who_col] = data[who_col].replace("", "발화자 없음")
     data[date_col] = pd.to_datetime(data[date_col], errors="coerce")
+    undated = int(data[date_col].isna().sum())
     data = data.dropna(subset=[date_col]).sort_values([date_col, "doc_id"]).reset_index(drop=True)
     speakers = sorted(data[who_col].unique())
     fig, ax = plt.subplots(figsize=(7, 0.6 * len(speakers) + 1.4))
@@ -52,6 +61,7 @@ def plot_timeline(documents: pd.DataFrame, date_col: str = "published", who_col:
     ax.grid(axis="x", alpha=0.3)
     ax.set_xlabel("날짜")
     ax.set_title(title)
+    _caption(fig, data, f"n = {len(data):,} 문서" + (f" · 날짜 없는 {undated:,}개는 빠짐" if undated else ""))
     data[date_col] = data[date_col].dt.strftime("%Y-%m-%d")
     return fig, data
 
@@ -148,13 +158,13 @@ def _bottom_of_columns(n_panels: int, ncols: int) -> list[int]:
 
 
 def plot_topic_terms(terms: pd.DataFrame, n: int = 8, ncols: int = 3, labels: dict | None = None,
-                     xlabel: str | None = None, language: str = "ko"):
+                     xlabel: str | None = None, language: str = "ko", note: str = ""):
     """Top terms of each topic as small multiples of horizontal bars on one shared x scale.
 
     ``terms`` is tidy: ``topic, rank, term, weight`` (as from ``analysis.topics.label_topics``).
     ``labels`` names the panels (e.g. :func:`analysis.report.name_topics` of the FREX
     terms); the x axis is the term's probability in the topic, the same scale and
-    tick format in every panel.
+    tick format in every panel. ``note`` (the n the model was fitted on) is the caption.
 
     Example
     -------
@@ -185,7 +195,7 @@ def plot_topic_terms(terms: pd.DataFrame, n: int = 8, ncols: int = 3, labels: di
     axes.flat[0].xaxis.set_major_formatter(StrMethodFormatter(fmt))
     for ax in list(axes.flat)[len(topics):]:
         ax.set_visible(False)
-    fig.tight_layout()
+    _caption(fig, data, note)
     return fig, data
 
 
