@@ -222,6 +222,29 @@ def stage_analyse_dataset(n=None, work=".", workers=1, reverse=False):
     return {"docs": len(data.parts)}
 
 
+@register("kiwi_bare")
+def stage_kiwi_bare(n=None, work=".", workers=1):
+    """Kiwi alone over the documents the text layer analyses: the same paragraphs (a
+    document's non-blank lines), the same call (``split_into_sents`` with tokens), the same
+    500 documents at a time and workers, every result dropped. What Kiwi's own memory does
+    as a corpus streams through it, to set beside ``analyse_dataset``'s."""
+    import pyarrow.parquet as pq
+    from kiwipiepy import Kiwi
+
+    source = path_in(work, "documents", n)
+    if not source.exists():
+        stage_import(n=n, work=work)
+    docs = sentences = 0
+    with timed():  # the model's load included, as in analyse_dataset (where the Tokenizer loads it on first use)
+        kiwi = Kiwi(num_workers=int(workers))
+        for batch in pq.ParquetFile(source).iter_batches(batch_size=500, columns=["text"]):
+            paragraphs = [line for text in batch.column(0).to_pylist() for line in (text or "").split("\n") if line.strip()]
+            for found in kiwi.split_into_sents(paragraphs, return_tokens=True, return_sub_sents=False):
+                sentences += len(found)
+            docs += batch.num_rows
+    return {"docs": docs, "sentences": sentences}
+
+
 @register("reverse")
 def stage_reverse(n=None, work="."):
     """Set-up for ``analyse_dataset`` with ``reverse``, not timed: the documents file in
