@@ -188,6 +188,15 @@ def test_topic_terms_and_timeline_state_n():
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["발화자 없음"]
 
 
+def test_k_frontier_states_its_runs_and_keeps_the_chosen_label_off_its_ring():
+    runs = pd.DataFrame({"k": [3, 3, 4, 4, 5, 5], "seed": [1, 2] * 3, "npmi_doc": [0.1, 0.12, 0.15, 0.14, 0.13, 0.12],
+                         "exclusivity": [9.2, 9.3, 9.4, 9.45, 9.5, 9.55]})
+    fig, data = plots.plot_k_frontier(runs, mark=4)
+    assert len(data) == 6 and [t.get_text() for t in fig.texts] == ["n = 6 실행 (K 3개 × 시드 2개)"]
+    offsets = {a.get_text(): a.xyann for a in fig.axes[0].texts}
+    assert offsets["4"] == (9, 6) and offsets["3"] == (4, 3) and offsets["5"] == (4, 3)
+
+
 def test_dispersion_places_each_hit_in_its_document_and_caps_the_rows():
     fig, data = plots.plot_dispersion(HITS, SENTENCES, documents=pd.DataFrame({"doc_id": ["a", "b"],
                                                                                 "speaker": ["이용섭", "권영진"]}))

@@ -272,10 +272,11 @@ def plot_k_frontier(runs: pd.DataFrame, coherence: str = "npmi_doc", exclusivity
     for i, (k, rows) in enumerate(data.groupby("k")):
         ax.scatter(rows[exclusivity], rows[coherence], s=18, color=f"C{i % 10}", alpha=0.6, label=f"K={k}")
     ax.plot(means[exclusivity], means[coherence], color="0.4", lw=1)
-    # Neighbouring K often sit close on the frontier: alternate labels above and below.
+    # Neighbouring K often sit close on the frontier: alternate labels above and below;
+    # the chosen K's label sits outside its ring.
     for i, (k, row) in enumerate(means.iterrows()):
-        ax.annotate(str(k), (row[exclusivity], row[coherence]), xytext=(4, 3 if i % 2 == 0 else -10),
-                    textcoords="offset points", fontsize=8)
+        offset = (9, 6) if k == mark else (4, 3 if i % 2 == 0 else -10)
+        ax.annotate(str(k), (row[exclusivity], row[coherence]), xytext=offset, textcoords="offset points", fontsize=8)
     if mark is not None and mark in means.index:
         ax.scatter([means.at[mark, exclusivity]], [means.at[mark, coherence]], s=160, facecolors="none",
                    edgecolors="C3", lw=1.5, label=display_label("text", "chosen_k", language).format(k=mark))
@@ -283,7 +284,7 @@ def plot_k_frontier(runs: pd.DataFrame, coherence: str = "npmi_doc", exclusivity
            ylabel=display_label("metric_axis", coherence, language), title=title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2)
-    fig.tight_layout()
+    _caption(fig, data, f"n = {len(data):,} 실행 (K {len(means)}개 × 시드 {data['seed'].nunique()}개)")
     return fig, data
 
 
