@@ -145,6 +145,38 @@ def read_documents(work, n) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
+# What a news site wraps around an article: a byline, the copyright line, a "most read"
+# list and a photo credit, all lines the page cleaner removes (and audits).
+PAGE_BOILERPLATE = ["홍길동 기자 hong@example.com", "<저작권자 © 광주일보 무단전재 및 재배포 금지>", "많이 본 뉴스",
+                    "1. 광주시, 인공지능 중심도시 선포", "2. 시장 신년사 전문", "사진=연합뉴스"]
+
+
+@register("import_pages")
+def stage_import_pages(n=None, work="."):
+    """Corpus import from a folder of scraped pages, one ``.txt`` a document: the
+    article-sized speech pieces, each with its title, a dateline and
+    ``PAGE_BOILERPLATE`` around its text (written before the timer starts). Every page
+    goes through the page cleaner, so the import also keeps the cleaning audit."""
+    from analysis.corpus.stream import stream_corpus
+
+    raw_path = path_in(work, "speeches", n)
+    if not raw_path.exists():
+        stage_sample(n, work)
+    pages = path_in(work, "pages", n, "")
+    shutil.rmtree(pages, ignore_errors=True)
+    pages.mkdir(parents=True)
+    raw = pd.read_parquet(raw_path, columns=["title", "date", "speech_text"])
+    for i, (title, date, text) in enumerate(raw.itertuples(index=False)):
+        page = "\n".join([title or "", f"입력 {date or ''} 10:00", "", text or "", "", *PAGE_BOILERPLATE])
+        (pages / f"{i:06d}.txt").write_text(page, encoding="utf-8")
+    folder = path_in(work, "corpus-pages", n, "")
+    shutil.rmtree(folder, ignore_errors=True)
+    with timed():
+        corpus = stream_corpus([pages], folder)
+    audit_rows = sum(1 for _ in open(folder / "cleaning_audit.csv", encoding="utf-8")) - 1
+    return {"inputs": len(raw), "docs": corpus.n_documents, "audit_rows": audit_rows}
+
+
 @register("kiwi_bare")
 def stage_kiwi_bare(n=None, work=".", workers=1):
     """Bare ``Kiwi.tokenize`` on the documents' texts with ``workers`` threads.
