@@ -163,18 +163,23 @@ def stage_import_pages(n=None, work="."):
     if not raw_path.exists():
         stage_sample(n, work)
     pages = path_in(work, "pages", n, "")
+    n_pages = _write_pages(raw_path, pages)  # in a function: the texts are freed before the timer starts
+    folder = path_in(work, "corpus-pages", n, "")
+    shutil.rmtree(folder, ignore_errors=True)
+    with timed():
+        corpus = stream_corpus([pages], folder)
+    audit_rows = sum(1 for _ in open(folder / "cleaning_audit.csv", encoding="utf-8")) - 1
+    return {"inputs": n_pages, "docs": corpus.n_documents, "audit_rows": audit_rows}
+
+
+def _write_pages(raw_path: Path, pages: Path) -> int:
     shutil.rmtree(pages, ignore_errors=True)
     pages.mkdir(parents=True)
     raw = pd.read_parquet(raw_path, columns=["title", "date", "speech_text"])
     for i, (title, date, text) in enumerate(raw.itertuples(index=False)):
         page = "\n".join([title or "", f"입력 {date or ''} 10:00", "", text or "", "", *PAGE_BOILERPLATE])
         (pages / f"{i:06d}.txt").write_text(page, encoding="utf-8")
-    folder = path_in(work, "corpus-pages", n, "")
-    shutil.rmtree(folder, ignore_errors=True)
-    with timed():
-        corpus = stream_corpus([pages], folder)
-    audit_rows = sum(1 for _ in open(folder / "cleaning_audit.csv", encoding="utf-8")) - 1
-    return {"inputs": len(raw), "docs": corpus.n_documents, "audit_rows": audit_rows}
+    return len(raw)
 
 
 @register("kiwi_bare")

@@ -222,7 +222,7 @@ def stream_corpus(sources: Iterable[str | Path], out_dir: str | Path, manifest: 
             if audit is not None:
                 audits.append(audit)
                 # A table per cleaned page costs KBs of pandas objects beside its rows: join
-                # them a batch at a time (20,000 pages: peak 674 -> 487 MB, page_import.csv).
+                # them a batch at a time (20,000 pages: peak 627 -> 443 MB, page_import.csv).
                 if len(audits) >= batch_docs:
                     audit_parts.append(pd.concat(audits, ignore_index=True))
                     audits.clear()
