@@ -19,6 +19,7 @@ Example
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -32,6 +33,22 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 DEFAULT_WORK = Path(tempfile.gettempdir()) / "analysis-benchmarks"
+
+
+def size_parser(doc: str, sizes: str, sizes_help: str = "article-sized document counts") -> argparse.ArgumentParser:
+    """The command line of a benchmark run at several corpus sizes: ``--sizes`` (comma-
+    separated counts, parsed to a list of ints) and ``--work``; the first line of ``doc``
+    describes it.
+
+    Example
+    -------
+    >>> size_parser("Growth.", "5000,50000").parse_args([]).sizes
+    [5000, 50000]
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sizes", type=lambda text: [int(s) for s in text.split(",")], default=sizes, help=sizes_help)
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="folder for intermediate files")
+    return parser
 
 
 def run_isolated(stage: str, *, timeout: float | None = None, **params) -> dict:

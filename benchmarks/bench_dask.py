@@ -14,26 +14,23 @@ Usage: ``python benchmarks/bench_dask.py [--sizes 5000,18955]``
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import DEFAULT_WORK, run_isolated, show_table, write_machine  # noqa: E402
+from _harness import run_isolated, show_table, size_parser, write_machine  # noqa: E402
 
 GOAL_CLIENT_MB = 1024
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="5000,18955", help="article counts")
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="folder for intermediate files")
+    parser = size_parser(__doc__, "5000,18955", "article counts")
     args = parser.parse_args(argv)
     write_machine()
     rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in args.sizes:
         n, w = f"a{size}", str(args.work)
         run_isolated("sample", n=n, work=w)
         run_isolated("import", n=n, work=w)

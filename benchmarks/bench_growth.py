@@ -22,7 +22,6 @@ or ``python benchmarks/bench_growth.py --articles --sizes 5000,10000,25000,50000
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import DEFAULT_WORK, show_table, write_machine  # noqa: E402
+from _harness import show_table, size_parser, write_machine  # noqa: E402
 from bench_end_to_end import run_chain, summarise_chain  # noqa: E402
 
 SUPERLINEAR = 1.15
@@ -76,16 +75,14 @@ def summarise_growth(growth: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,2000,4000,0", help="speech counts; 0 means all")
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="folder for intermediate files")
+    parser = size_parser(__doc__, "1000,2000,4000,0", "speech counts; 0 means all")
     parser.add_argument("--articles", action="store_true", help="sizes count article-sized documents")
     parser.add_argument("--in-memory", action="store_true",
                         help="whole tables in memory (analyse_documents), not the dataset read in batches")
     args = parser.parse_args(argv)
     write_machine()
     chains = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in args.sizes:
         chain = run_chain(f"a{size}" if args.articles else (size or None), args.work, streaming=not args.in_memory)
         chains.append(chain)
         print(chain.round(2).to_string(index=False), flush=True)

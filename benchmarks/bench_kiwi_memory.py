@@ -15,7 +15,6 @@ first when its documents file is not in the work folder).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -23,18 +22,16 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import DEFAULT_WORK, run_isolated, show_table, write_machine  # noqa: E402
+from _harness import run_isolated, show_table, size_parser, write_machine  # noqa: E402
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="5000,50000", help="article-sized document counts")
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="folder for intermediate files")
+    parser = size_parser(__doc__, "5000,50000")
     args = parser.parse_args(argv)
     write_machine()
     workers = os.cpu_count() or 1  # as bench_growth's text stage
     rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in args.sizes:
         for stage, name in (("analyse_dataset", "text layer"), ("kiwi_bare", "Kiwi alone")):
             row = run_isolated(stage, n=f"a{size}", work=str(args.work), workers=workers)
             rows.append({"corpus": f"a{size}", "stage": name, "docs": row["docs"], "workers": workers,

@@ -12,24 +12,21 @@ Usage: ``python benchmarks/bench_page_import.py [--sizes 5000,20000] [--work DIR
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import DEFAULT_WORK, run_isolated, show_table, write_machine  # noqa: E402
+from _harness import run_isolated, show_table, size_parser, write_machine  # noqa: E402
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="5000,20000", help="article-sized document counts")
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="folder for intermediate files")
+    parser = size_parser(__doc__, "5000,20000")
     args = parser.parse_args(argv)
     write_machine()
     rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in args.sizes:
         row = run_isolated("import_pages", n=f"a{size}", work=str(args.work))
         rows.append({"corpus": f"a{size}", "pages": row["inputs"], "docs": row["docs"], "audit_rows": row["audit_rows"],
                      "seconds": round(row["seconds"], 1), "ms_per_page": round(1000 * row["seconds"] / row["inputs"], 2),
